@@ -1,0 +1,2 @@
+/** The netpilot command. */
+package io.netpilot.cli;

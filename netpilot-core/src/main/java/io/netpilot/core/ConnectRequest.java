@@ -1,0 +1,21 @@
+package io.netpilot.core;
+
+import java.util.Objects;
+
+/**
+ * Everything {@link TunnelManager#connect} needs.
+ *
+ * @param spec the tunnel
+ * @param routerCredentials how to log in to the router the first time
+ * @param relayCredentials how the agent logs in to the relay
+ * @param hostKeyPolicy whether unknown host keys may be pinned now
+ */
+public record ConnectRequest(
+        TunnelSpec spec, Credentials routerCredentials, Credentials relayCredentials, HostKeyPolicy hostKeyPolicy) {
+    public ConnectRequest {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(routerCredentials, "routerCredentials");
+        Objects.requireNonNull(relayCredentials, "relayCredentials");
+        Objects.requireNonNull(hostKeyPolicy, "hostKeyPolicy");
+    }
+}

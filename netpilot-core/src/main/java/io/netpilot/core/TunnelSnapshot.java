@@ -1,0 +1,48 @@
+package io.netpilot.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * What is known of one tunnel at one moment, for {@code status}, the desktop and embedding apps.
+ *
+ * @param id the tunnel
+ * @param router the router's address
+ * @param relay the relay's address
+ * @param state its state (with the reason, for states that have one)
+ * @param port the relay port, once allocated
+ * @param since when it entered this state
+ * @param established when it last came up
+ * @param lastHeartbeat when a probe last succeeded
+ * @param lastRtt the last probe's round-trip time
+ */
+public record TunnelSnapshot(
+        TunnelId id,
+        SshAddress router,
+        SshAddress relay,
+        TunnelState state,
+        OptionalInt port,
+        Instant since,
+        Optional<Instant> established,
+        Optional<Instant> lastHeartbeat,
+        Optional<Duration> lastRtt) {
+    public TunnelSnapshot {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(relay, "relay");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(port, "port");
+        Objects.requireNonNull(since, "since");
+        Objects.requireNonNull(established, "established");
+        Objects.requireNonNull(lastHeartbeat, "lastHeartbeat");
+        Objects.requireNonNull(lastRtt, "lastRtt");
+    }
+
+    /** The state's reason, for states that carry one. */
+    public Optional<String> reason() {
+        return state.reason();
+    }
+}

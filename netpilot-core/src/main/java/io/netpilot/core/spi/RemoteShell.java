@@ -1,0 +1,38 @@
+package io.netpilot.core.spi;
+
+import io.netpilot.core.SshAddress;
+import java.time.Duration;
+
+/**
+ * A logged-in session on a router or relay that runs commands through the host's {@code sh}.
+ * Thread-safe: commands may run concurrently, each on its own channel.
+ *
+ * <p>The command text reaches a shell: build it only from fixed text and values passed through
+ * {@link ShellQuoting#quote}. Both methods throw {@link io.netpilot.core.RemoteCommandException} on
+ * a timeout or output beyond the bound, and {@link io.netpilot.core.HostUnreachableException} when
+ * the connection is lost.
+ */
+public interface RemoteShell extends AutoCloseable {
+    /** The host this shell is logged in to. */
+    SshAddress address();
+
+    /** Runs {@code command}, waiting at most {@code timeout}. */
+    CommandResult exec(String command, Duration timeout);
+
+    /** Runs {@code command} with {@code stdin} as its standard input (then closed). */
+    CommandResult exec(String command, byte[] stdin, Duration timeout);
+
+    /**
+     * Opens a TCP connection from the host to its own {@code 127.0.0.1:port}, through the session
+     * ({@code direct-tcpip}); used by the end-to-end probe.
+     *
+     * @throws io.netpilot.core.HostUnreachableException when the host refuses or the port is closed
+     */
+    RemoteConnection connectLoopback(int port, Duration timeout);
+
+    /** Whether the session is still connected and authenticated. */
+    boolean isOpen();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,2 @@
+/** The Swing desktop app. */
+package io.netpilot.desktop;

@@ -1,0 +1,2 @@
+/** The Apache MINA SSHD client side of NetPilot. */
+package io.netpilot.ssh;

@@ -1,0 +1,6 @@
+/** The Apache MINA SSHD client side of NetPilot. */
+module io.netpilot.ssh {
+    requires transitive io.netpilot.core;
+    requires org.apache.sshd.osgi;
+    requires com.google.guice;
+}

@@ -1,0 +1,2 @@
+/** The Jackson state store over the NetPilot home. */
+package io.netpilot.state;
