@@ -16,6 +16,12 @@ public interface RemoteShell extends AutoCloseable {
     /** The host this shell is logged in to. */
     SshAddress address();
 
+    /**
+     * The host's public key as the session verified it, in {@code authorized_keys} form
+     * ({@code ssh-ed25519 AAAA...}); used to pin the relay's key on routers.
+     */
+    String hostPublicKey();
+
     /** Runs {@code command}, waiting at most {@code timeout}. */
     CommandResult exec(String command, Duration timeout);
 
