@@ -53,8 +53,13 @@ public final class NetPilotHome {
     public static NetPilotHome resolve(Optional<Path> explicit, Map<String, String> env) {
         Objects.requireNonNull(explicit, "explicit");
         Objects.requireNonNull(env, "env");
+        return resolve(explicit, env, Path.of(System.getProperty("user.home")));
+    }
+
+    /** {@link #resolve(Optional, Map)} with the user's home directory given (for tests). */
+    static NetPilotHome resolve(Optional<Path> explicit, Map<String, String> env, Path userHome) {
         Path dir = explicit.or(() -> Optional.ofNullable(env.get(ENV_VAR)).filter(v -> !v.isBlank()).map(Path::of))
-                .orElseGet(() -> Path.of(System.getProperty("user.home"), DEFAULT_DIR_NAME));
+                .orElseGet(() -> userHome.resolve(DEFAULT_DIR_NAME));
         return at(dir);
     }
 
