@@ -26,7 +26,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -183,7 +182,10 @@ final class JsonStateStore implements StateStore {
         Path dest = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
         for (int n = 1; ; n++) {
             try {
-                Files.move(file, dest, StandardCopyOption.ATOMIC_MOVE);
+                // Not ATOMIC_MOVE: on POSIX that is rename(2), which silently replaces an earlier
+                // quarantined copy. Without options the JDK refuses an existing target; within one
+                // directory the rename itself is still atomic.
+                Files.move(file, dest);
                 break;
             } catch (FileAlreadyExistsException e) {
                 dest = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp + "-" + n);
