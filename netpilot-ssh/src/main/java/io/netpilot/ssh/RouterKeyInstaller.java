@@ -1,7 +1,6 @@
 package io.netpilot.ssh;
 
 import io.netpilot.core.spi.RemoteShell;
-import io.netpilot.ssh.internal.SshInternals;
 
 /**
  * Installs the agent's public key on a router, so that later logins need no password: for root on a
@@ -12,7 +11,7 @@ import io.netpilot.ssh.internal.SshInternals;
 public interface RouterKeyInstaller {
     /** The installer for real routers (dropbear's directory is {@code /etc/dropbear}). */
     static RouterKeyInstaller create() {
-        return SshInternals.keyInstaller("/etc/dropbear");
+        return Internals.call("keyInstaller", RouterKeyInstaller.class, "/etc/dropbear");
     }
 
     /**

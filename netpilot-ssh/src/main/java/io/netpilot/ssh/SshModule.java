@@ -1,7 +1,6 @@
 package io.netpilot.ssh;
 
 import com.google.inject.AbstractModule;
-import io.netpilot.ssh.internal.SshInternals;
 import java.util.Objects;
 
 /**
@@ -20,6 +19,6 @@ public final class SshModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        install(SshInternals.module(settings));
+        install(Internals.call("module", com.google.inject.Module.class, settings));
     }
 }

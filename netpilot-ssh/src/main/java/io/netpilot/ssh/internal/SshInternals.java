@@ -13,39 +13,40 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
 /**
- * The one door from {@code io.netpilot.ssh}'s API into this package. Public only because Java has no
- * "friend" packages; the package is not exported, so nothing outside this module can use it.
- * Stateless, thread-safe.
+ * The one door from {@code io.netpilot.ssh}'s API into this package. Package-private like every
+ * implementation here (the architecture rules forbid public classes in {@code internal}); the API
+ * package reaches it reflectively, inside this module, through {@code io.netpilot.ssh.Internals}.
+ * Keep the method names unique: they are looked up by name. Stateless, thread-safe.
  */
-public final class SshInternals {
+final class SshInternals {
     private SshInternals() {}
 
-    public static SshTransport transport(SshSettings settings) {
+    static SshTransport transport(SshSettings settings) {
         return new MinaSshTransport(settings);
     }
 
-    public static RemoteProcessController processController() {
+    static RemoteProcessController processController() {
         return new SshRemoteProcessController();
     }
 
-    public static RouterKeyInstaller keyInstaller(String dropbearDir) {
+    static RouterKeyInstaller keyInstaller(String dropbearDir) {
         return new ShellRouterKeyInstaller(dropbearDir);
     }
 
-    public static Module module(SshSettings settings) {
+    static Module module(SshSettings settings) {
         return new InternalSshModule(settings);
     }
 
-    public static KeyPair loadOrCreateKeyPair(Path path) {
+    static KeyPair loadOrCreateKeyPair(Path path) {
         return KeyPairFiles.loadOrCreate(path);
     }
 
     /** {@code TYPE BASE64 COMMENT}. */
-    public static String publicKeyLine(PublicKey key, String comment) {
+    static String publicKeyLine(PublicKey key, String comment) {
         return PublicKeyEntry.toString(key) + " " + comment;
     }
 
-    public static HostKeyFingerprint fingerprint(PublicKey key) {
+    static HostKeyFingerprint fingerprint(PublicKey key) {
         return new HostKeyFingerprint(KeyUtils.getFingerPrint(key));
     }
 }
