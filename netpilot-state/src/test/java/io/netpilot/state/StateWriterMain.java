@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public final class StateWriterMain {
     /** Filler tunnels that make each write long enough to be interrupted. */
-    static final int FILLER = 400;
+    static final int FILLER = 150;
 
     private StateWriterMain() {}
 
