@@ -185,7 +185,12 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
     /** Brings a never-launched tunnel up; on failure undoes everything, forgets it and throws. */
     private TunnelSnapshot connectLocked(Tunnel t) {
         TunnelSpec spec = t.record().spec();
-        transition(t, TunnelState.CONNECTING);
+        if (t.state() instanceof TunnelState.Connecting) {
+            // a fresh request starts as CONNECTING; say that it left STOPPED (nothing ran)
+            events.emit(new TunnelEvent.StateChanged(t.id(), now(), TunnelState.STOPPED, TunnelState.CONNECTING));
+        } else {
+            transition(t, TunnelState.CONNECTING);
+        }
         Undo undo = new Undo();
         try {
             RemoteShell router = openRouter(t);
