@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Threads updating distinct tunnels and shared counters never lose each other's changes, in memory or on disk. */
 class ConcurrentWritersTest {
     private static final int THREADS = 8;
-    private static final int ROUNDS = 20;
+    private static final int ROUNDS = 12;
     private static final SshAddress SHARED_ROUTER = SshAddress.parse("root@192.168.1.1");
 
     @TempDir

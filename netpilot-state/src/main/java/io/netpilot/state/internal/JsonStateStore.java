@@ -228,8 +228,13 @@ final class JsonStateStore implements StateStore {
     // ---------------------------------------------------------------- writing
 
     private void write(Path file, Object content) {
+        byte[] json;
         try {
-            byte[] json = mapper.writeValueAsBytes(content);
+            json = mapper.writeValueAsBytes(content);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("NetPilot cannot serialize its own state (a bug; please report it): " + e.getMessage(), e);
+        }
+        try {
             byte[] withNewline = new byte[json.length + 1];
             System.arraycopy(json, 0, withNewline, 0, json.length);
             withNewline[json.length] = '\n';
