@@ -4,10 +4,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import com.tngtech.archunit.lang.CompositeArchRule;
 import java.util.List;
 
@@ -72,10 +77,25 @@ public final class NetPilotArchitecture {
             .because("the modules form a DAG: core at the bottom, the applications at the top")
             .allowEmptyShould(true);
 
-    /** Implementation classes in {@code ..internal..} packages are not public. */
-    public static final ArchRule INTERNAL_CLASSES_ARE_NOT_PUBLIC = classes().that().resideInAPackage("io.netpilot..internal..")
-            .should().notBePublic()
-            .because("implementations are package-private final classes; only API is public (STYLE.md, convention 1)")
+    /**
+     * A module's {@code internal} packages are used only by that module. They are not exported, so
+     * JPMS refuses other modules already; this also catches a test or a class-path run that reaches
+     * in. (A class in {@code internal} may be public: the module's API package needs something to call
+     * across the package boundary, as Failsafe's does.)
+     */
+    public static final ArchRule INTERNALS_STAY_IN_THEIR_MODULE = classes().that().resideInAPackage("io.netpilot..internal..")
+            .should(new ArchCondition<JavaClass>("be used only from their own module") {
+                @Override
+                public void check(JavaClass item, ConditionEvents events) {
+                    String module = moduleOf(item.getPackageName());
+                    for (Dependency d : item.getDirectDependenciesToSelf()) {
+                        if (!moduleOf(d.getOriginClass().getPackageName()).equals(module)) {
+                            events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                        }
+                    }
+                }
+            })
+            .because("implementations are not API (STYLE.md, convention 1): other modules use the exported interfaces")
             .allowEmptyShould(true);
 
     /** Desktop's presentation models are Swing-free, so they can be tested without a display. */
@@ -93,10 +113,16 @@ public final class NetPilotArchitecture {
             NOTHING_DEPENDS_ON_DESKTOP,
             ONLY_CLI_WRITES_TO_CONSOLE,
             NO_MODULE_CYCLES,
-            INTERNAL_CLASSES_ARE_NOT_PUBLIC,
+            INTERNALS_STAY_IN_THEIR_MODULE,
             PRESENTATION_IS_SWING_FREE)).allowEmptyShould(true);
 
     private NetPilotArchitecture() {}
+
+    /** {@code core} for {@code io.netpilot.core.internal}: the module a package belongs to. */
+    static String moduleOf(String packageName) {
+        String[] parts = packageName.split("\\.");
+        return parts.length > 2 && parts[0].equals("io") && parts[1].equals("netpilot") ? parts[2] : packageName;
+    }
 
     /** Every rule, one by one (for reporting each separately). */
     public static List<ArchRule> rules() {
@@ -108,7 +134,7 @@ public final class NetPilotArchitecture {
                 NOTHING_DEPENDS_ON_DESKTOP,
                 ONLY_CLI_WRITES_TO_CONSOLE,
                 NO_MODULE_CYCLES,
-                INTERNAL_CLASSES_ARE_NOT_PUBLIC,
+                INTERNALS_STAY_IN_THEIR_MODULE,
                 PRESENTATION_IS_SWING_FREE);
     }
 

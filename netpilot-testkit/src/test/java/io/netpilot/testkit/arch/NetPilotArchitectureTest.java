@@ -29,6 +29,18 @@ class NetPilotArchitectureTest {
     }
 
     @Test
+    void reportsAModuleReachingIntoAnotherModulesInternals() {
+        JavaClasses classes = new ClassFileImporter().importClasses(
+                io.netpilot.core.internal.archfixture.CoreImplementation.class,
+                io.netpilot.core.internal.archfixture.SameModuleUser.class,
+                io.netpilot.ssh.archfixture.ReachesIntoCore.class);
+        EvaluationResult result = NetPilotArchitecture.INTERNALS_STAY_IN_THEIR_MODULE.evaluate(classes);
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(result.getFailureReport().getDetails()).hasSize(1)
+                .allSatisfy(d -> assertThat(d).contains("ReachesIntoCore").doesNotContain("SameModuleUser"));
+    }
+
+    @Test
     void realTestkitClassesPassEveryRule() {
         JavaClasses production = new ClassFileImporter()
                 .withImportOption(com.tngtech.archunit.core.importer.ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -46,6 +58,6 @@ class NetPilotArchitectureTest {
         JavaClasses none = new ClassFileImporter().importClasses(NetPilotArchitecture.class);
         NetPilotArchitecture.PRESENTATION_IS_SWING_FREE.check(none);
         NetPilotArchitecture.SSH_DOES_NOT_SEE_STATE.check(none);
-        NetPilotArchitecture.INTERNAL_CLASSES_ARE_NOT_PUBLIC.check(none);
+        NetPilotArchitecture.INTERNALS_STAY_IN_THEIR_MODULE.check(none);
     }
 }
