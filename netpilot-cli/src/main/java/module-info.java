@@ -1,4 +1,7 @@
-/** The netpilot command. */
+/**
+ * The {@code netpilot} command: picocli commands wired with Guice over core, ssh and state; the
+ * demo runs on the testkit's embedded servers.
+ */
 module io.netpilot.cli {
     requires io.netpilot.core;
     requires io.netpilot.ssh;
@@ -6,5 +9,15 @@ module io.netpilot.cli {
     requires io.netpilot.testkit;
     requires info.picocli;
     requires com.google.guice;
+    requires com.fasterxml.jackson.databind;
+    requires ch.qos.logback.classic;
+    requires ch.qos.logback.core;
     requires org.slf4j;
+    requires java.management;
+    requires jdk.net;
+
+    exports io.netpilot.cli;
+
+    opens io.netpilot.cli.command to info.picocli;
+    opens io.netpilot.cli.internal to com.google.guice;
 }

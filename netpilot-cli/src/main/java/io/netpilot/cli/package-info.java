@@ -1,2 +1,2 @@
-/** The netpilot command. */
+/** The {@code netpilot} command's entry point; everything else of the CLI is internal. */
 package io.netpilot.cli;

@@ -58,9 +58,23 @@ public final class NetPilotHome {
 
     /** {@link #resolve(Optional, Map)} with the user's home directory given (for tests). */
     static NetPilotHome resolve(Optional<Path> explicit, Map<String, String> env, Path userHome) {
-        Path dir = explicit.or(() -> Optional.ofNullable(env.get(ENV_VAR)).filter(v -> !v.isBlank()).map(Path::of))
-                .orElseGet(() -> userHome.resolve(DEFAULT_DIR_NAME));
-        return at(dir);
+        return at(resolvePath(explicit, env, userHome));
+    }
+
+    /**
+     * Where {@link #resolve(Optional, Map)} puts the home, without creating anything: for commands
+     * that must leave the disk untouched (bad input, status with no state).
+     */
+    public static Path resolvePath(Optional<Path> explicit, Map<String, String> env) {
+        Objects.requireNonNull(explicit, "explicit");
+        Objects.requireNonNull(env, "env");
+        return resolvePath(explicit, env, Path.of(System.getProperty("user.home")));
+    }
+
+    private static Path resolvePath(Optional<Path> explicit, Map<String, String> env, Path userHome) {
+        return explicit.or(() -> Optional.ofNullable(env.get(ENV_VAR)).filter(v -> !v.isBlank()).map(Path::of))
+                .orElseGet(() -> userHome.resolve(DEFAULT_DIR_NAME))
+                .toAbsolutePath().normalize();
     }
 
     /**

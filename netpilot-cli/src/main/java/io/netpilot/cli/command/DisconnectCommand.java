@@ -1,0 +1,69 @@
+package io.netpilot.cli.command;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netpilot.cli.internal.AgentRuntime;
+import io.netpilot.cli.internal.ControlClient;
+import io.netpilot.cli.internal.ExitCode;
+import io.netpilot.core.CleanupReport;
+import io.netpilot.core.TunnelId;
+import io.netpilot.state.NetPilotHome;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code netpilot disconnect}: stop and forget tunnels. */
+@Command(
+        name = "disconnect",
+        description = {
+            "Stop a tunnel for good: its router processes end, its relay authorization and port are released,",
+            "and it is no longer wanted (it will not come back at the next start)."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {"  netpilot disconnect t1a2b3c4d", "  netpilot disconnect --router 192.168.1.1", "  netpilot disconnect --all"})
+final class DisconnectCommand implements Callable<Integer> {
+    @ParentCommand
+    NetPilotCommand root;
+
+    static final class Which {
+        @Parameters(paramLabel = "ID", description = "The tunnel's id (see status).")
+        String id;
+
+        @Option(names = "--router", paramLabel = "HOST", description = "Every tunnel of this router.")
+        String router;
+
+        @Option(names = "--all", description = "Every tunnel.")
+        boolean all;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Which which;
+
+    @Override
+    public Integer call() {
+        Optional<TunnelId> id = Optional.ofNullable(which.id).map(TunnelId::new);
+        NetPilotHome home = root.openHome();
+        Optional<ControlClient> agent = ControlClient.connect(home.controlSocket());
+        if (agent.isPresent()) {
+            try (ControlClient client = agent.get()) {
+                ObjectNode request = StatusCommand.op("disconnect");
+                id.ifPresent(i -> request.put("id", i.value()));
+                Optional.ofNullable(which.router).ifPresent(r -> request.put("router", r));
+                request.put("all", which.all);
+                var reply = client.call(request);
+                reply.path("disconnected").forEach(n -> root.console.println("disconnected " + n.asText()));
+                return ExitCode.OK;
+            }
+        }
+        try (AgentRuntime runtime = AgentRuntime.open(home, root.console, Duration.ofMinutes(2))) {
+            List<CleanupReport> reports = runtime.disconnect(id, Optional.ofNullable(which.router), which.all);
+            reports.forEach(r -> AgentRuntime.print(root.console, r, "disconnected"));
+            return reports.stream().allMatch(CleanupReport::complete) ? ExitCode.OK : ExitCode.FAILED;
+        }
+    }
+}

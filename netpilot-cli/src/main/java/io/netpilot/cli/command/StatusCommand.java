@@ -1,0 +1,69 @@
+package io.netpilot.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netpilot.cli.internal.AgentRuntime;
+import io.netpilot.cli.internal.ControlClient;
+import io.netpilot.cli.internal.ExitCode;
+import io.netpilot.cli.internal.StatusDocument;
+import io.netpilot.cli.internal.StatusTable;
+import io.netpilot.core.TunnelSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code netpilot status}: from the running agent, or from the state files when none runs. */
+@Command(
+        name = "status",
+        description = {
+            "Show one line per wanted tunnel: id, router, relay:port, state, since, RTT, last error.",
+            "Asks the running agent; without one, reads the state files (states are then the last ones seen)."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {"  netpilot status", "  netpilot status --json | jq '.tunnels[] | select(.state != \"UP\") | .id'",
+            "", "The --json document is stable; see docs/cli.md."})
+final class StatusCommand implements Callable<Integer> {
+    @ParentCommand
+    NetPilotCommand root;
+
+    @Option(names = "--json", description = "Print the stable machine-readable document.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Path homePath = root.homePath();
+        boolean running;
+        List<TunnelSnapshot> tunnels;
+        Optional<ControlClient> agent = ControlClient.connect(homePath.resolve("agent.sock"));
+        if (agent.isPresent()) {
+            try (ControlClient client = agent.get()) {
+                JsonNode reply = client.call(op("status"));
+                tunnels = StatusDocument.snapshots(reply);
+                running = true;
+            }
+        } else {
+            running = false;
+            tunnels = Files.isDirectory(homePath) ? AgentRuntime.persistedTunnels(root.openHome()) : List.of();
+        }
+        if (json) {
+            root.console.println(StatusDocument.status(running, tunnels).toPrettyString());
+        } else if (tunnels.isEmpty()) {
+            root.console.println("no tunnels" + (running ? "" : " (no agent running)"));
+        } else {
+            StatusTable.render(tunnels, Instant.now()).forEach(root.console::println);
+            if (!running) {
+                root.console.println("(no agent running: states are the last ones seen)");
+            }
+        }
+        return ExitCode.OK;
+    }
+
+    static com.fasterxml.jackson.databind.node.ObjectNode op(String name) {
+        return StatusDocument.JSON.createObjectNode().put("op", name);
+    }
+}

@@ -1,0 +1,108 @@
+package io.netpilot.cli.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netpilot.core.ConnectRequest;
+import io.netpilot.core.Credentials;
+import io.netpilot.core.HostKeyPolicy;
+import io.netpilot.core.InvalidInputException;
+import io.netpilot.core.PortRange;
+import io.netpilot.core.RelayEndpoint;
+import io.netpilot.core.RouterEndpoint;
+import io.netpilot.core.SshAddress;
+import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A validated {@code connect}: every value parsed into core's records before anything touches the
+ * home or the network, so bad input fails with one line and changes nothing. Travels over the
+ * control socket as JSON (never a password: those are used in the CLI process to install the agent
+ * key first). Immutable.
+ *
+ * @param spec the tunnel
+ * @param routerKey a private key file for the router, when given
+ * @param relayKey a private key file for the relay, when given
+ * @param hostKeyPolicy whether unknown host keys may be pinned
+ */
+public record ConnectArgs(TunnelSpec spec, Optional<Path> routerKey, Optional<Path> relayKey, HostKeyPolicy hostKeyPolicy) {
+    public ConnectArgs {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(routerKey, "routerKey");
+        Objects.requireNonNull(relayKey, "relayKey");
+        Objects.requireNonNull(hostKeyPolicy, "hostKeyPolicy");
+        routerKey.ifPresent(k -> readable("--router-key", k));
+        relayKey.ifPresent(k -> readable("--relay-key", k));
+    }
+
+    /**
+     * Parses what the user typed.
+     *
+     * @throws InvalidInputException naming the first bad value
+     */
+    public static ConnectArgs parse(String router, int targetPort, String relay, Optional<String> tunnelUser,
+            Optional<String> portRange, Optional<Integer> port, Duration leaseTtl, Optional<Path> routerKey,
+            Optional<Path> relayKey, boolean acceptNewHostKeys) {
+        SshAddress routerAddress = SshAddress.parse(router);
+        SshAddress relayAddress = SshAddress.parse(relay);
+        RelayEndpoint relayEndpoint = new RelayEndpoint(relayAddress, tunnelUser.orElse(relayAddress.user()), Optional.empty());
+        PortRange range = portRange.map(PortRange::parse).orElse(PortRange.DEFAULT);
+        OptionalInt requested = port.map(OptionalInt::of).orElse(OptionalInt.empty());
+        if (requested.isPresent() && (requested.getAsInt() < 1 || requested.getAsInt() > 65535)) {
+            throw new InvalidInputException("--port must be a port from 1 to 65535, not " + requested.getAsInt());
+        }
+        TunnelSpec spec = new TunnelSpec(TunnelId.derive(routerAddress, targetPort, relayAddress), RouterEndpoint.of(routerAddress),
+                relayEndpoint, targetPort, range, requested, leaseTtl);
+        return new ConnectArgs(spec, routerKey, relayKey, acceptNewHostKeys ? HostKeyPolicy.ACCEPT_NEW : HostKeyPolicy.PINNED_ONLY);
+    }
+
+    /** The request, with the agent's own key where no key file was given. */
+    public ConnectRequest request() {
+        return new ConnectRequest(spec,
+                routerKey.<Credentials>map(Credentials.KeyFile::new).orElse(Credentials.AGENT_KEY),
+                relayKey.<Credentials>map(Credentials.KeyFile::new).orElse(Credentials.AGENT_KEY),
+                hostKeyPolicy);
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = StatusDocument.JSON.createObjectNode();
+        n.put("op", "connect");
+        n.put("router", spec.router().address().toString());
+        n.put("targetPort", spec.targetPort());
+        n.put("relay", spec.relay().address().toString());
+        n.put("tunnelUser", spec.relay().tunnelUser());
+        n.put("portRange", spec.portRange().toString());
+        if (spec.requestedPort().isPresent()) {
+            n.put("port", spec.requestedPort().getAsInt());
+        }
+        n.put("leaseTtl", spec.leaseTtl().toString());
+        routerKey.ifPresent(k -> n.put("routerKey", k.toString()));
+        relayKey.ifPresent(k -> n.put("relayKey", k.toString()));
+        n.put("acceptNewHostKeys", hostKeyPolicy == HostKeyPolicy.ACCEPT_NEW);
+        return n;
+    }
+
+    public static ConnectArgs fromJson(JsonNode n) {
+        return parse(n.path("router").asText(), n.path("targetPort").asInt(22), n.path("relay").asText(),
+                text(n, "tunnelUser"), text(n, "portRange"),
+                n.path("port").isInt() ? Optional.of(n.path("port").asInt()) : Optional.empty(),
+                Duration.parse(n.path("leaseTtl").asText(TunnelSpec.DEFAULT_LEASE_TTL.toString())),
+                text(n, "routerKey").map(Path::of), text(n, "relayKey").map(Path::of),
+                n.path("acceptNewHostKeys").asBoolean(false));
+    }
+
+    private static Optional<String> text(JsonNode n, String field) {
+        return n.path(field).isTextual() ? Optional.of(n.path(field).asText()) : Optional.empty();
+    }
+
+    private static void readable(String option, Path key) {
+        if (!Files.isRegularFile(key) || !Files.isReadable(key)) {
+            throw new InvalidInputException(option + " " + key + " is not a readable file");
+        }
+    }
+}

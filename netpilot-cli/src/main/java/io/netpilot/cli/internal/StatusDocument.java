@@ -1,0 +1,136 @@
+package io.netpilot.cli.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netpilot.core.SshAddress;
+import io.netpilot.core.TunnelEvent;
+import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelRecord;
+import io.netpilot.core.TunnelSnapshot;
+import io.netpilot.core.TunnelState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The stable JSON of {@code status --json}, {@code watch --json} and the control socket. Field names
+ * and meanings are a contract (docs/cli.md): add fields, never rename or remove them. Thread-safe.
+ */
+public final class StatusDocument {
+    /** Bumped only for an incompatible change, which we avoid. */
+    public static final int SCHEMA_VERSION = 1;
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private StatusDocument() {}
+
+    public static ObjectNode status(boolean agentRunning, List<TunnelSnapshot> tunnels) {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("schemaVersion", SCHEMA_VERSION);
+        doc.put("agentRunning", agentRunning);
+        ArrayNode list = doc.putArray("tunnels");
+        tunnels.forEach(t -> list.add(tunnel(t)));
+        return doc;
+    }
+
+    public static ObjectNode tunnel(TunnelSnapshot t) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", t.id().value());
+        n.put("router", t.router().toString());
+        n.put("relay", t.relay().toString());
+        if (t.port().isPresent()) {
+            n.put("port", t.port().getAsInt());
+        } else {
+            n.putNull("port");
+        }
+        n.put("state", t.state().name());
+        n.put("reason", t.reason().orElse(null));
+        n.put("since", t.since().toString());
+        n.put("established", t.established().map(Instant::toString).orElse(null));
+        n.put("lastHeartbeat", t.lastHeartbeat().map(Instant::toString).orElse(null));
+        if (t.lastRtt().isPresent()) {
+            n.put("rttMillis", t.lastRtt().get().toMillis());
+        } else {
+            n.putNull("rttMillis");
+        }
+        return n;
+    }
+
+    public static TunnelSnapshot snapshot(JsonNode n) {
+        return new TunnelSnapshot(
+                new TunnelId(n.path("id").asText()),
+                SshAddress.parse(n.path("router").asText()),
+                SshAddress.parse(n.path("relay").asText()),
+                TunnelState.of(n.path("state").asText(), text(n, "reason")),
+                n.path("port").isInt() ? OptionalInt.of(n.path("port").asInt()) : OptionalInt.empty(),
+                Instant.parse(n.path("since").asText()),
+                text(n, "established").map(Instant::parse),
+                text(n, "lastHeartbeat").map(Instant::parse),
+                n.path("rttMillis").isNumber() ? Optional.of(Duration.ofMillis(n.path("rttMillis").asLong())) : Optional.empty());
+    }
+
+    public static List<TunnelSnapshot> snapshots(JsonNode doc) {
+        List<TunnelSnapshot> result = new ArrayList<>();
+        doc.path("tunnels").forEach(n -> result.add(snapshot(n)));
+        return result;
+    }
+
+    /** What is known of a wanted tunnel from the state files alone (no agent running). */
+    public static TunnelSnapshot fromRecord(TunnelRecord r) {
+        Instant since = r.lastHeartbeat().or(r::established).orElse(Instant.EPOCH);
+        return new TunnelSnapshot(r.id(), r.spec().router().address(), r.spec().relay().address(), r.state(), r.port(),
+                since, r.established(), r.lastHeartbeat(), Optional.empty());
+    }
+
+    public static ObjectNode event(TunnelEvent event) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("tunnel", event.tunnel().value());
+        n.put("at", event.at().toString());
+        switch (event) {
+            case TunnelEvent.StateChanged s -> {
+                n.put("type", "state");
+                n.put("from", s.from().name());
+                n.put("to", s.to().name());
+                n.put("reason", s.to().reason().orElse(null));
+            }
+            case TunnelEvent.Metrics m -> {
+                n.put("type", "metrics");
+                n.put("port", m.port());
+                n.put("rttMillis", m.roundTrip().toMillis());
+            }
+            case TunnelEvent.PortChanged p -> {
+                n.put("type", "port");
+                n.put("oldPort", p.oldPort());
+                n.put("newPort", p.newPort());
+                n.put("reason", p.why());
+            }
+            case TunnelEvent.Error e -> {
+                n.put("type", "error");
+                n.put("message", e.message());
+            }
+        }
+        return n;
+    }
+
+    /** One human line for an event, for {@code watch} without {@code --json}. */
+    public static String eventLine(JsonNode e) {
+        String head = e.path("at").asText() + " " + e.path("tunnel").asText() + " ";
+        return head + switch (e.path("type").asText()) {
+            case "state" -> e.path("from").asText() + " -> " + e.path("to").asText()
+                    + (e.path("reason").isTextual() ? " (" + e.path("reason").asText() + ")" : "");
+            case "metrics" -> "port " + e.path("port").asInt() + " rtt " + e.path("rttMillis").asLong() + "ms";
+            case "port" -> "port " + e.path("oldPort").asInt() + " -> " + e.path("newPort").asInt() + " (" + e.path("reason").asText() + ")";
+            case "error" -> "error: " + e.path("message").asText();
+            default -> e.toString();
+        };
+    }
+
+    private static Optional<String> text(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
+    }
+}

@@ -1,0 +1,39 @@
+package io.netpilot.cli.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netpilot.core.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Defaults from {@code <home>/config.json}, so {@code connect} stays short:
+ * {@code {"relay": "tunnel@relay.example.com", "tunnelUser": "tunnel", "portRange": "20000-20999"}}.
+ * Read-only; a missing file means no defaults; a broken one is one clear error. Immutable.
+ *
+ * @param relay the default relay
+ * @param tunnelUser the default relay account for routers
+ * @param portRange the default relay port range
+ */
+public record UserConfig(Optional<String> relay, Optional<String> tunnelUser, Optional<String> portRange) {
+    /** @throws InvalidInputException when the file exists but is not a JSON object */
+    public static UserConfig read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return new UserConfig(Optional.empty(), Optional.empty(), Optional.empty());
+        }
+        try {
+            JsonNode n = StatusDocument.JSON.readTree(file.toFile());
+            if (n == null || !n.isObject()) {
+                throw new InvalidInputException(file + " must hold a JSON object such as {\"relay\": \"tunnel@relay.example.com\"}");
+            }
+            return new UserConfig(text(n, "relay"), text(n, "tunnelUser"), text(n, "portRange"));
+        } catch (IOException e) {
+            throw new InvalidInputException(file + " is not valid JSON (" + e.getMessage() + "); fix or remove it");
+        }
+    }
+
+    private static Optional<String> text(JsonNode n, String field) {
+        return n.path(field).isTextual() ? Optional.of(n.path(field).asText()) : Optional.empty();
+    }
+}

@@ -1,0 +1,136 @@
+package io.netpilot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netpilot.ssh.AgentKeys;
+import io.netpilot.testkit.EmbeddedRelay;
+import io.netpilot.testkit.EmbeddedRouter;
+import io.netpilot.testkit.TestTimeouts;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real {@code netpilot} process against the testkit's real SSH servers: foreground connect then
+ * SIGTERM cleans the router and keeps the tunnel wanted; {@code agent} restores it on the same port;
+ * {@code connect} with an agent running hands over through the socket; a second agent exits 3.
+ */
+class AgentLifecycleIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private EmbeddedRelay relay;
+    private EmbeddedRouter router;
+    private EmbeddedRouter secondRouter;
+    private Path home;
+
+    @BeforeEach
+    void servers() {
+        home = dir.resolve("home");
+        relay = EmbeddedRelay.start(dir.resolve("relay"));
+        router = EmbeddedRouter.start(EmbeddedRouter.Flavour.PROCPS, dir.resolve("router"));
+        secondRouter = EmbeddedRouter.start(EmbeddedRouter.Flavour.BUSYBOX, dir.resolve("router2"));
+        AgentKeys keys = AgentKeys.loadOrCreate(home.resolve("id_ed25519"));
+        relay.authorize(keys.keyPair().getPublic());
+        router.authorize(keys.keyPair().getPublic());
+        secondRouter.authorize(keys.keyPair().getPublic());
+    }
+
+    @AfterEach
+    void stop() {
+        secondRouter.close();
+        router.close();
+        relay.close();
+    }
+
+    private String[] connectArgs(EmbeddedRouter r, String... extra) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--home", home.toString(), "connect",
+                "--router", r.address().toString(), "--target-port", String.valueOf(r.port()),
+                "--relay", relay.address().toString(), "--port-range", "46000-46999", "--lease-ttl", "30s",
+                "--accept-new-host-keys"));
+        args.addAll(java.util.List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void foregroundConnectThenSigtermThenAgentRestoresOnTheSamePort() throws Exception {
+        int port;
+        try (NetPilotProcess fg = NetPilotProcess.start(dir, connectArgs(router))) {
+            await().atMost(TestTimeouts.scaled(Duration.ofSeconds(60))).until(() -> fg.out().contains(" UP ") || !fg.process.isAlive());
+            assertThat(fg.process.isAlive()).as("foreground agent stays; stderr: %s", fg.err()).isTrue();
+            port = portFromStatus();
+            assertThat(banner(port)).startsWith("SSH-2.0-");
+            assertThat(router.livePids()).isNotEmpty();
+
+            assertThat(fg.terminate(TestTimeouts.scaled(Duration.ofSeconds(30)))).isZero();
+            assertThat(fg.out()).contains("stopped");
+        }
+        await().atMost(TestTimeouts.scaled(Duration.ofSeconds(3))).until(() -> router.livePids().isEmpty());
+        await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).until(() -> !relay.isListening(port));
+        JsonNode persisted = JSON.readTree(Files.readString(home.resolve("tunnel-state.json")));
+        assertThat(persisted.path("tunnels")).as("still wanted").hasSize(1);
+        assertThat(persisted.path("tunnels").get(0).path("port").asInt()).isEqualTo(port);
+
+        try (NetPilotProcess agent = NetPilotProcess.start(dir, "--home", home.toString(), "agent", "--lease-ttl", "30s")) {
+            await().atMost(TestTimeouts.scaled(Duration.ofSeconds(60))).until(() -> stateOfOnlyTunnel().equals("UP"));
+            assertThat(portFromStatus()).isEqualTo(port);
+            assertThat(banner(port)).startsWith("SSH-2.0-");
+
+            // A second agent on the same home is refused, naming the first.
+            var second = NetPilotProcess.run(dir, "--home", home.toString(), "agent");
+            assertThat(second.exitCode()).isEqualTo(3);
+            assertThat(second.err()).contains("pid " + agent.process.pid());
+
+            // connect with an agent running hands over through the control socket.
+            var handed = NetPilotProcess.run(dir, connectArgs(secondRouter));
+            assertThat(handed.exitCode()).as(handed.err()).isZero();
+            assertThat(handed.err()).contains("asking the agent");
+            JsonNode status = statusJson();
+            assertThat(status.path("agentRunning").asBoolean()).isTrue();
+            assertThat(status.path("tunnels")).hasSize(2);
+
+            assertThat(agent.terminate(TestTimeouts.scaled(Duration.ofSeconds(40)))).isZero();
+        }
+        await().atMost(TestTimeouts.scaled(Duration.ofSeconds(3))).until(() -> router.livePids().isEmpty() && secondRouter.livePids().isEmpty());
+        JsonNode after = statusJson();
+        assertThat(after.path("agentRunning").asBoolean()).isFalse();
+        assertThat(after.path("tunnels")).hasSize(2);
+    }
+
+    private JsonNode statusJson() throws Exception {
+        var status = NetPilotProcess.run(dir, "--home", home.toString(), "status", "--json");
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        return JSON.readTree(status.out());
+    }
+
+    private int portFromStatus() throws Exception {
+        return statusJson().path("tunnels").get(0).path("port").asInt();
+    }
+
+    private String stateOfOnlyTunnel() throws Exception {
+        JsonNode t = statusJson().path("tunnels");
+        return t.size() == 1 && statusJson().path("agentRunning").asBoolean() ? t.get(0).path("state").asText() : "";
+    }
+
+    private static String banner(int port) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            s.setSoTimeout(10_000);
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+}

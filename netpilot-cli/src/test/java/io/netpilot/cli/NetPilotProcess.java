@@ -1,0 +1,87 @@
+package io.netpilot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the shipped {@code netpilot} the way a user does: {@code java -p target/netpilot-cli.jar:target/lib
+ * -m io.netpilot.cli/...}, not surefire's module path, so a missing {@code requires} fails here.
+ * Output goes to files in the test's temp dir so a long-running agent never blocks on a full pipe.
+ */
+final class NetPilotProcess implements AutoCloseable {
+    private static final Path TARGET = Path.of(System.getProperty("user.dir"), "target").toAbsolutePath();
+
+    final Process process;
+    final Path stdout;
+    final Path stderr;
+
+    private NetPilotProcess(Process process, Path stdout, Path stderr) {
+        this.process = process;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    static NetPilotProcess start(Path dir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-p", TARGET.resolve("netpilot-cli.jar") + ":" + TARGET.resolve("lib"),
+                "-m", "io.netpilot.cli/io.netpilot.cli.Main"));
+        command.addAll(List.of(args));
+        Files.createDirectories(dir);
+        Path out = Files.createTempFile(dir, "out-", ".txt");
+        Path err = Files.createTempFile(dir, "err-", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("NETPILOT_HOME");
+        pb.environment().put("NO_COLOR", "1");
+        return new NetPilotProcess(pb.start(), out, err);
+    }
+
+    /** Runs to the end (bounded) and returns the exit code. */
+    static Result run(Path dir, String... args) throws Exception {
+        try (NetPilotProcess p = start(dir, args)) {
+            boolean ended = p.process.waitFor(120, TimeUnit.SECONDS);
+            assertThat(ended).as("netpilot %s ended in time; stderr: %s", List.of(args), p.err()).isTrue();
+            return new Result(p.process.exitValue(), p.out(), p.err());
+        }
+    }
+
+    String out() throws IOException {
+        return Files.readString(stdout, StandardCharsets.UTF_8);
+    }
+
+    String err() throws IOException {
+        return Files.readString(stderr, StandardCharsets.UTF_8);
+    }
+
+    /** SIGTERM, then waits (bounded) for the exit code. */
+    int terminate(Duration within) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("netpilot did not exit within " + within + " after SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    record Result(int exitCode, String out, String err) {}
+}
