@@ -1,12 +1,10 @@
 package io.netpilot.core;
 
+import io.netpilot.core.internal.Managers;
 import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.RelayGateway;
 import io.netpilot.core.spi.ShellConnector;
 import io.netpilot.core.spi.TunnelLauncher;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Objects;
@@ -25,26 +23,7 @@ import java.util.random.RandomGenerator;
  * }</pre>
  */
 public final class TunnelManagers {
-    /**
-     * The package-private constructor of {@code internal.SupervisingTunnelManager}. Reached through a
-     * private lookup (a module may always open its own packages to itself) so that every class of the
-     * non-exported {@code internal} package stays package-private, as the architecture rules demand.
-     */
-    private static final MethodHandle CREATE = implementationConstructor();
-
     private TunnelManagers() {}
-
-    private static MethodHandle implementationConstructor() {
-        try {
-            Class<?> impl = Class.forName("io.netpilot.core.internal.SupervisingTunnelManager");
-            return MethodHandles.privateLookupIn(impl, MethodHandles.lookup()).findConstructor(impl,
-                    MethodType.methodType(void.class, ShellConnector.class, TunnelLauncher.class, RelayGateway.class,
-                            PortAllocator.class, EndToEndProbe.class, RemoteProcessController.class, StateStore.class,
-                            Clock.class, ManagerSettings.class, RandomGenerator.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** A builder with the system clock, {@link ManagerSettings#DEFAULTS} and no SPIs yet. */
     public static Builder builder() {
@@ -128,16 +107,10 @@ public final class TunnelManagers {
          * @throws IllegalStateException naming the collaborator that was not given
          */
         public SupervisedTunnelManager build() {
-            try {
-                return (SupervisedTunnelManager) CREATE.invoke(
-                        require(connector, "connector"), require(launcher, "launcher"), require(relayGateway, "relayGateway"),
-                        require(portAllocator, "portAllocator"), require(probe, "probe"), require(processes, "processes"),
-                        require(store, "store"), clock, settings, random == null ? new SecureRandom() : random);
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable e) {
-                throw new IllegalStateException("could not make the tunnel manager", e);
-            }
+            return Managers.supervising(
+                    require(connector, "connector"), require(launcher, "launcher"), require(relayGateway, "relayGateway"),
+                    require(portAllocator, "portAllocator"), require(probe, "probe"), require(processes, "processes"),
+                    require(store, "store"), clock, settings, random == null ? new SecureRandom() : random);
         }
 
         private static <T> T require(T value, String name) {
