@@ -13,7 +13,8 @@
 # Everything here is plain text on purpose: a technician may read it on the router.
 
 umask 077
-PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+# The router's own tools first (busybox on OpenWrt); the usual system dirs as a fallback.
+PATH=$PATH:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 WORK=$(cd "$(dirname "$0")" && pwd) || exit 2
 KEY="$WORK/id_router"

@@ -1,0 +1,45 @@
+package io.netpilot.ssh.tunnel;
+
+import io.netpilot.core.PortAllocator;
+import io.netpilot.core.spi.EndToEndProbe;
+import io.netpilot.core.spi.RelayGateway;
+import io.netpilot.core.spi.TunnelLauncher;
+import io.netpilot.ssh.internal.tunnel.TunnelInternals;
+
+/**
+ * The tunnel's moving parts on the router and the relay, each working through a
+ * {@link io.netpilot.core.spi.RemoteShell} it is given. Every object returned is stateless and
+ * thread-safe; share one of each. The router-side protocol is in {@code docs/router-protocol.md}.
+ */
+public final class TunnelPlumbing {
+    private TunnelPlumbing() {}
+
+    /** A launcher that lets the router pick its client ({@link ClientKind#AUTO}). */
+    public static TunnelLauncher launcher() {
+        return launcher(ClientKind.AUTO);
+    }
+
+    /**
+     * A launcher whose supervisor runs {@code client}.
+     *
+     * @throws NullPointerException when {@code client} is null
+     */
+    public static TunnelLauncher launcher(ClientKind client) {
+        return TunnelInternals.launcher(client);
+    }
+
+    /** The relay's tunnel account, managed through OpenSSH's {@code authorized_keys} and {@code ps}. */
+    public static RelayGateway relayGateway() {
+        return TunnelInternals.relayGateway();
+    }
+
+    /** Relay port leases as {@code mkdir} directories on the relay: atomic across agents, sticky per router. */
+    public static PortAllocator portAllocator() {
+        return TunnelInternals.portAllocator();
+    }
+
+    /** The end-to-end probe that reads the router's SSH banner through the relay. */
+    public static EndToEndProbe probe() {
+        return TunnelInternals.probe();
+    }
+}
