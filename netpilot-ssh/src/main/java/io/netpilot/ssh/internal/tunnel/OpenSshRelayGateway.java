@@ -34,11 +34,19 @@ import org.slf4j.LoggerFactory;
 final class OpenSshRelayGateway implements RelayGateway {
     private static final Logger LOG = LoggerFactory.getLogger(OpenSshRelayGateway.class);
     private static final Pattern PUBLIC_KEY = Pattern.compile("((?:ssh|ecdsa|sk)-[a-z0-9@.-]+) ([A-Za-z0-9+/]+={0,3})(?: .*)?");
-    /** The forced command, before its token argument: idles until its parent (the session's sshd) is gone. */
-    static final String IDLE = "sh -c 'while kill -0 $PPID 2>/dev/null; do sleep 5; done'";
-    /** A forced-command process as {@code ps} shows it: this version's idler or a bare {@code sleep}. */
+    /**
+     * The forced command, before its token argument: idles until its parent, the session's sshd, is
+     * gone. {@code exec} replaces the account's login shell, so that the parent is sshd itself even
+     * when the shell forks for its rc files; a shell slower than the session (a heavy {@code .bashrc})
+     * execs it only after sshd has gone, as an orphan of init, so parent 1 ends it too.
+     */
+    static final String IDLE = "exec sh -c 'while [ $PPID != 1 ] && kill -0 $PPID 2>/dev/null; do sleep 5; done'";
+    /**
+     * A forced-command process as {@code ps} shows it: this version's idler (also while the login shell
+     * that runs it has not exec'd yet) or the bare {@code sleep} of the design's first draft.
+     */
     private static final Pattern FORCED = Pattern.compile(
-            "(?:\\S*/)?sh -c (?:while kill -0 \\$PPID 2>/dev/null; do sleep 5; done|sleep [0-9]+; :) (" + CleanupToken.FORM.pattern() + ")");
+            "sh -c '?(?:while \\[ \\$PPID != 1 \\] && kill -0 \\$PPID 2>/dev/null; do sleep 5; done|sleep [0-9]+; :)'? (" + CleanupToken.FORM.pattern() + ")$");
     private static final String KEYS = "AK=\"${NETPILOT_AUTHORIZED_KEYS:-$HOME/.ssh/authorized_keys}\"; ";
     /** Runs the edit in {@code $EDIT} (a filter from the old file to the new) under the lock. */
     private static final String LOCKED_EDIT = "d=$(dirname \"$AK\"); [ -d \"$d\" ] || { mkdir -p \"$d\" && chmod 700 \"$d\"; } || exit 1; "
@@ -80,8 +88,25 @@ final class OpenSshRelayGateway implements RelayGateway {
         return procs.stream()
                 .filter(p -> p.ppid() != 1)
                 .map(p -> Map.entry(p, FORCED.matcher(p.args().strip())))
-                .filter(e -> e.getValue().matches())
-                .collect(Collectors.toMap(e -> e.getValue().group(1), Map.Entry::getKey, (a, b) -> a));
+                .filter(e -> e.getValue().find())
+                // A login shell about to exec the command shows the same words; the exec'd sh wins.
+                .collect(Collectors.toMap(e -> e.getValue().group(1), Map.Entry::getKey,
+                        (a, b) -> a.args().startsWith("sh -c") ? a : b));
+    }
+
+    /** The nearest {@code sshd} ancestor of {@code proc}: its session process on OpenSSH. */
+    private static Optional<Proc> sshdAncestor(Proc proc, Map<Integer, Proc> byPid) {
+        Proc p = proc;
+        for (int depth = 0; depth < 5; depth++) {
+            p = byPid.get(p.ppid());
+            if (p == null || p.pid() == 1) {
+                return Optional.empty();
+            }
+            if (p.args().startsWith("sshd")) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -103,7 +128,7 @@ final class OpenSshRelayGateway implements RelayGateway {
         // OpenSSH: the parent is the session's "sshd: user@notty"; ending it frees the port at once.
         // An embedded server runs the command from its own JVM: ending the command ends the channel,
         // and the router's client (which asked for that session) disconnects.
-        Optional<Proc> sshd = Optional.ofNullable(byPid.get(forced.ppid())).filter(p -> p.args().startsWith("sshd"));
+        Optional<Proc> sshd = sshdAncestor(forced, byPid);
         StringBuilder pids = new StringBuilder();
         sshd.ifPresent(p -> pids.append(p.pid()).append(' '));
         pids.append(forced.pid());
