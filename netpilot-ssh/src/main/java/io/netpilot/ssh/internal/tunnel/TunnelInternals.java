@@ -7,29 +7,31 @@ import io.netpilot.core.spi.TunnelLauncher;
 import io.netpilot.ssh.tunnel.ClientKind;
 
 /**
- * The door from the exported {@code io.netpilot.ssh.tunnel} into this package's implementations;
- * not exported, so not API. Stateless, thread-safe.
+ * The door from the exported {@code io.netpilot.ssh.tunnel} into this package's implementations,
+ * called reflectively by {@link io.netpilot.ssh.tunnel.TunnelPlumbing} (same module, so no
+ * {@code opens}): Java has no friend packages, and nothing in an internal package is public.
+ * Stateless, thread-safe.
  */
-public final class TunnelInternals {
+final class TunnelInternals {
     private TunnelInternals() {}
 
     /** A launcher that runs {@code client} on the router. */
-    public static TunnelLauncher launcher(ClientKind client) {
+    static TunnelLauncher launcher(ClientKind client) {
         return new ShTunnelLauncher(client);
     }
 
     /** The relay gateway over OpenSSH's {@code authorized_keys}. */
-    public static RelayGateway relayGateway() {
+    static RelayGateway relayGateway() {
         return new OpenSshRelayGateway();
     }
 
     /** The relay port allocator over {@code mkdir} leases. */
-    public static PortAllocator portAllocator() {
+    static PortAllocator portAllocator() {
         return new RelayPortAllocator();
     }
 
     /** The SSH banner probe. */
-    public static EndToEndProbe probe() {
+    static EndToEndProbe probe() {
         return new BannerProbe(System::nanoTime);
     }
 }

@@ -1,0 +1,115 @@
+package io.netpilot.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.netpilot.core.SupervisedTunnelManager;
+import io.netpilot.core.TunnelSnapshot;
+import io.netpilot.core.TunnelState;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SupervisionTest {
+    private final Harness h = new Harness();
+
+    @AfterEach
+    void closeManagers() {
+        h.close();
+    }
+
+    @Test
+    void aBrokenTunnelIsRepairedWithGrowingBackoffAndComesBackUp() {
+        SupervisedTunnelManager m = h.manager();
+        TunnelSnapshot up = m.connect(h.request("r1.example"));
+        FakeWorld.FakeRouter r = h.world.router("r1.example");
+        r.failLaunches.set(3);
+
+        r.reboot();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> r.launched.size() == 2
+                && m.tunnel(up.id()).orElseThrow().state() instanceof TunnelState.Up);
+        assertThat(r.launched.get(1)).as("same token, so same port").isEqualTo(r.launched.get(0));
+        assertThat(m.tunnel(up.id()).orElseThrow().port()).isEqualTo(up.port());
+        assertThat(h.stateNames()).containsSubsequence("UP", "RECOVERING", "UP");
+        List<Long> attempts = r.launchNanos.subList(1, r.launchNanos.size()); // the connect's launch is not a repair
+        assertThat(attempts).hasSize(4);
+        // backoff base 40 ms, doubling, no jitter: the waits before attempts 2, 3, 4 are at least 40, 80, 160 ms
+        for (int i = 1; i < attempts.size(); i++) {
+            long gapMillis = (attempts.get(i) - attempts.get(i - 1)) / 1_000_000;
+            assertThat(gapMillis).as("gap before repair attempt %d", i + 1).isGreaterThanOrEqualTo(40L << (i - 1));
+        }
+        assertThat(h.store.tunnel(up.id()).orElseThrow().state()).isEqualTo(TunnelState.UP);
+    }
+
+    @Test
+    void aNetworkChangeTriggersAProbeAtOnce() {
+        SupervisedTunnelManager m = h.manager(Harness.FAST.withProbing(Duration.ofHours(1), Duration.ofMillis(200), 2));
+        m.connect(h.request("r1.example"));
+        int probes = h.world.probes.get();
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> h.world.probes.get() == probes);
+
+        m.networkChanged();
+
+        await().atMost(Duration.ofSeconds(1)).until(() -> h.world.probes.get() > probes);
+    }
+
+    @Test
+    void theLeaseIsRenewedEveryThirdOfItsTtl() {
+        SupervisedTunnelManager m = h.manager();
+        m.connect(h.request("r1.example")); // TTL 30 s
+        FakeWorld.FakeRouter r = h.world.router("r1.example");
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> r.renewals.get() == 0);
+
+        h.world.clock.advance(Duration.ofSeconds(11));
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> r.renewals.get() == 1);
+    }
+
+    @Test
+    void heartbeatsReachTheStoreAtMostEveryTenSeconds() {
+        SupervisedTunnelManager m = h.manager();
+        TunnelSnapshot up = m.connect(h.request("r1.example"));
+        int writes = h.store.tunnelWrites.get();
+        int probes = h.world.probes.get();
+        await().atMost(Duration.ofSeconds(2)).until(() -> h.world.probes.get() > probes + 5);
+        assertThat(h.store.tunnelWrites.get()).as("many probes, no writes").isEqualTo(writes);
+
+        h.world.clock.advance(Duration.ofSeconds(10));
+
+        await().atMost(Duration.ofSeconds(2)).until(() ->
+                h.store.tunnel(up.id()).orElseThrow().lastHeartbeat().orElseThrow().equals(h.world.clock.instant()));
+    }
+
+    @Test
+    void aRouterTheAgentCannotReachWhileTheTunnelWorksIsDegradedNotDown() {
+        SupervisedTunnelManager m = h.manager();
+        TunnelSnapshot up = m.connect(h.request("r1.example"));
+        FakeWorld.FakeRouter r = h.world.router("r1.example");
+        r.agentCut = true;
+
+        h.world.clock.advance(Duration.ofSeconds(11)); // lease renewal due, and it fails
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> m.tunnel(up.id()).orElseThrow().state() instanceof TunnelState.Degraded);
+        TunnelState s = m.tunnel(up.id()).orElseThrow().state();
+        assertThat(s.carriesTraffic()).isTrue();
+        assertThat(s.reason()).hasValueSatisfying(why -> assertThat(why).contains("renew its lease"));
+        assertThat(r.launched).hasSize(1);
+
+        r.agentCut = false;
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> m.tunnel(up.id()).orElseThrow().state() instanceof TunnelState.Up);
+    }
+
+    @Test
+    void closeLeavesRouterProcessesRunning() {
+        SupervisedTunnelManager m = h.manager();
+        m.connect(h.request("r1.example"));
+
+        m.close();
+
+        assertThat(h.world.router("r1.example").aliveSups()).hasSize(1);
+        assertThat(h.store.tunnels()).hasSize(1);
+    }
+}

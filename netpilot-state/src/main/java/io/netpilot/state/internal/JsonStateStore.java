@@ -1,0 +1,403 @@
+package io.netpilot.state.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.netpilot.core.InvalidInputException;
+import io.netpilot.core.PortLease;
+import io.netpilot.core.RouterConnection;
+import io.netpilot.core.RouterId;
+import io.netpilot.core.SshAddress;
+import io.netpilot.core.StateCorruptException;
+import io.netpilot.core.StateStore;
+import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelRecord;
+import io.netpilot.core.UnsupportedSchemaException;
+import io.netpilot.state.NetPilotHome;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link StateStore} kept as three JSON files in the NetPilot home. The whole model is held in
+ * memory and guarded by one lock; every mutation builds the new content, writes its file durably and
+ * atomically ({@link AtomicFiles#write}), and only then publishes it, so a failed write changes
+ * nothing, on disk or in memory. Thread-safe.
+ */
+final class JsonStateStore implements StateStore {
+    /** The schema this code reads and writes. */
+    static final int SCHEMA_VERSION = 1;
+    /** Temp files left by a crash are removed at start once they are this old (a live writer's are younger). */
+    static final Duration STALE_TEMP_AGE = Duration.ofMinutes(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(JsonStateStore.class);
+    private static final DateTimeFormatter QUARANTINE_STAMP =
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final NetPilotHome home;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<String> problems;
+
+    // Published snapshots: replaced (never mutated) under the lock, read without it.
+    private volatile Map<TunnelId, TunnelRecord> tunnels;
+    private volatile Map<LeaseKey, PortLease> leases;
+    private volatile Map<RouterId, RouterConnection> routers;
+
+    private record LeaseKey(String relay, int port) {}
+
+    /** @throws UnsupportedSchemaException when a file was written by a newer NetPilot (nothing is changed) */
+    @Inject
+    JsonStateStore(NetPilotHome home, @StateClock Clock clock) {
+        this.home = Objects.requireNonNull(home, "home");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.mapper = JsonMapper.builder()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .build();
+
+        List<Path> files = List.of(home.tunnelStateFile(), home.portAllocationsFile(), home.routerConnectionsFile());
+        List<Raw> raws = files.stream().map(this::read).toList();
+        // Refuse a newer schema before quarantining anything, so a refused start changes no file.
+        raws.forEach(Raw::refuseNewerSchema);
+        List<String> found = new ArrayList<>();
+        this.tunnels = decode(raws.get(0), found, StateJson.TunnelFile.class, f -> index(f.tunnels(), StateJson::toDomain, TunnelRecord::id, "tunnel"));
+        this.leases = decode(raws.get(1), found, StateJson.LeaseFile.class,
+                f -> index(f.leases(), StateJson::toDomain, l -> new LeaseKey(l.relay(), l.port()), "lease"));
+        this.routers = decode(raws.get(2), found, StateJson.RouterFile.class,
+                f -> index(f.routers(), StateJson::toDomain, RouterConnection::router, "router"));
+        this.problems = List.copyOf(found);
+        files.forEach(this::removeStaleTempFiles);
+        LOG.info("state loaded from {}: {} tunnels, {} port leases, {} routers{}", home, tunnels.size(), leases.size(),
+                routers.size(), problems.isEmpty() ? "" : "; " + problems.size() + " file(s) quarantined");
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** A state file's bytes and parse, before it is decoded. */
+    private record Raw(Path file, Optional<byte[]> bytes, Optional<JsonNode> tree, Optional<String> error) {
+        void refuseNewerSchema() {
+            tree.map(t -> t.get("schemaVersion")).filter(JsonNode::isIntegralNumber).map(JsonNode::asLong)
+                    .filter(v -> v > SCHEMA_VERSION)
+                    .ifPresent(v -> {
+                        throw new UnsupportedSchemaException(file + " has schemaVersion " + v + ", but this NetPilot reads only "
+                                + SCHEMA_VERSION + "; it was written by a newer NetPilot, so upgrade this one (the file was left untouched)");
+                    });
+        }
+    }
+
+    private Raw read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return new Raw(file, Optional.empty(), Optional.empty(), Optional.empty());
+        } catch (IOException e) {
+            throw new StateCorruptException("cannot read " + file + " (" + e + "); check its permissions, it should be owned by you and 0600", e);
+        }
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
+            return new Raw(file, Optional.of(bytes), Optional.empty(), Optional.of("the file is empty"));
+        }
+        try {
+            JsonNode tree = mapper.readTree(bytes);
+            if (tree == null || !tree.isObject()) {
+                return new Raw(file, Optional.of(bytes), Optional.empty(), Optional.of("it is not a JSON object"));
+            }
+            return new Raw(file, Optional.of(bytes), Optional.of(tree), Optional.empty());
+        } catch (IOException e) {
+            return new Raw(file, Optional.of(bytes), Optional.empty(), Optional.of("it is not valid JSON: " + firstLine(e)));
+        }
+    }
+
+    private <F, K, V> Map<K, V> decode(Raw raw, List<String> found, Class<F> type, Function<F, Map<K, V>> content) {
+        if (raw.bytes().isEmpty()) {
+            return Map.of();
+        }
+        String error = raw.error().orElse(null);
+        if (error == null) {
+            JsonNode tree = raw.tree().orElseThrow();
+            JsonNode version = tree.get("schemaVersion");
+            if (version == null || !version.isIntegralNumber() || version.asLong() != SCHEMA_VERSION) {
+                error = "its schemaVersion is " + version + ", expected " + SCHEMA_VERSION;
+            } else {
+                try {
+                    return content.apply(mapper.treeToValue(tree, type));
+                } catch (JsonProcessingException e) {
+                    error = "it has the wrong shape: " + firstLine(e);
+                } catch (InvalidInputException | IllegalArgumentException | NullPointerException e) {
+                    error = "a value is not valid: " + e.getMessage();
+                }
+            }
+        }
+        found.add(quarantine(raw.file(), error));
+        return Map.of();
+    }
+
+    private static <J, K, V> Map<K, V> index(List<J> items, Function<J, V> toDomain, Function<V, K> key, String what) {
+        Map<K, V> map = new LinkedHashMap<>();
+        if (items == null) {
+            return map;
+        }
+        for (J item : items) {
+            V value = toDomain.apply(item);
+            if (map.putIfAbsent(key.apply(value), value) != null) {
+                throw new InvalidInputException("the " + what + " " + key.apply(value) + " appears twice");
+            }
+        }
+        return map;
+    }
+
+    private String quarantine(Path file, String why) {
+        String stamp = QUARANTINE_STAMP.format(clock.instant());
+        Path dest = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
+        for (int n = 1; ; n++) {
+            try {
+                // Not ATOMIC_MOVE: on POSIX that is rename(2), which silently replaces an earlier
+                // quarantined copy. Without options the JDK refuses an existing target; within one
+                // directory the rename itself is still atomic.
+                Files.move(file, dest);
+                break;
+            } catch (FileAlreadyExistsException e) {
+                dest = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp + "-" + n);
+            } catch (IOException e) {
+                throw new StateCorruptException(file + " cannot be read (" + why + ") and could not be moved aside (" + e
+                        + "); move it away by hand, then start again", e);
+            }
+            if (n > 1000) {
+                throw new StateCorruptException("too many quarantined copies of " + file + "; remove old " + file.getFileName() + ".corrupt-* files");
+            }
+        }
+        AtomicFiles.forceDirectory(file.getParent());
+        String problem = file.getFileName() + " could not be read (" + why + "); it was moved to " + dest
+                + " and NetPilot starts without it: fix it by hand and move it back while no agent runs";
+        LOG.warn(problem);
+        return problem;
+    }
+
+    private void removeStaleTempFiles(Path file) {
+        Instant cutoff = clock.instant().minus(STALE_TEMP_AGE);
+        String glob = "." + file.getFileName() + ".*" + AtomicFiles.TEMP_SUFFIX;
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(file.getParent(), glob)) {
+            for (Path tmp : stale) {
+                if (Files.getLastModifiedTime(tmp).toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(tmp);
+                    LOG.info("removed {}, left by an interrupted write (it was never the state)", tmp);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("could not look for stale temp files beside {}: {}", file, e.toString());
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    private void write(Path file, Object content) {
+        byte[] json;
+        try {
+            json = mapper.writeValueAsBytes(content);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("NetPilot cannot serialize its own state (a bug; please report it): " + e.getMessage(), e);
+        }
+        try {
+            byte[] withNewline = new byte[json.length + 1];
+            System.arraycopy(json, 0, withNewline, 0, json.length);
+            withNewline[json.length] = '\n';
+            AtomicFiles.write(file, withNewline);
+        } catch (IOException e) {
+            throw new StateCorruptException("could not write " + file + " (" + e + "); check free space and permissions in "
+                    + home + "; the previous state is intact", e);
+        }
+    }
+
+    private void writeTunnels(Map<TunnelId, TunnelRecord> next) {
+        write(home.tunnelStateFile(), new StateJson.TunnelFile(SCHEMA_VERSION, next.values().stream().map(StateJson::toJson).toList()));
+        tunnels = Collections.unmodifiableMap(next);
+    }
+
+    private void writeLeases(Map<LeaseKey, PortLease> next) {
+        write(home.portAllocationsFile(), new StateJson.LeaseFile(SCHEMA_VERSION, next.values().stream().map(StateJson::toJson).toList()));
+        leases = Collections.unmodifiableMap(next);
+    }
+
+    private void writeRouters(Map<RouterId, RouterConnection> next) {
+        write(home.routerConnectionsFile(), new StateJson.RouterFile(SCHEMA_VERSION, next.values().stream().map(StateJson::toJson).toList()));
+        routers = Collections.unmodifiableMap(next);
+    }
+
+    // ---------------------------------------------------------------- StateStore
+
+    @Override
+    public List<TunnelRecord> tunnels() {
+        return List.copyOf(tunnels.values());
+    }
+
+    @Override
+    public Optional<TunnelRecord> tunnel(TunnelId id) {
+        return Optional.ofNullable(tunnels.get(id));
+    }
+
+    @Override
+    public void saveTunnel(TunnelRecord record) {
+        Objects.requireNonNull(record, "record");
+        lock.lock();
+        try {
+            Map<TunnelId, TunnelRecord> next = new LinkedHashMap<>(tunnels);
+            next.put(record.id(), record);
+            writeTunnels(next);
+            LOG.debug("[{}] saved, state {}", record.id(), record.state().name());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @throws InvalidInputException when {@code change} returns a record with another id */
+    @Override
+    public Optional<TunnelRecord> updateTunnel(TunnelId id, UnaryOperator<TunnelRecord> change) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(change, "change");
+        lock.lock();
+        try {
+            TunnelRecord current = tunnels.get(id);
+            if (current == null) {
+                return Optional.empty();
+            }
+            TunnelRecord updated = Objects.requireNonNull(change.apply(current), "change returned null");
+            if (!updated.id().equals(id)) {
+                throw new InvalidInputException("an update of tunnel " + id + " may not change its id to " + updated.id());
+            }
+            Map<TunnelId, TunnelRecord> next = new LinkedHashMap<>(tunnels);
+            next.put(id, updated);
+            writeTunnels(next);
+            return Optional.of(updated);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean removeTunnel(TunnelId id) {
+        Objects.requireNonNull(id, "id");
+        lock.lock();
+        try {
+            if (!tunnels.containsKey(id)) {
+                return false;
+            }
+            Map<TunnelId, TunnelRecord> next = new LinkedHashMap<>(tunnels);
+            next.remove(id);
+            writeTunnels(next);
+            LOG.debug("[{}] forgotten", id);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<PortLease> portLeases() {
+        return List.copyOf(leases.values());
+    }
+
+    @Override
+    public void savePortLease(PortLease lease) {
+        Objects.requireNonNull(lease, "lease");
+        lock.lock();
+        try {
+            Map<LeaseKey, PortLease> next = new LinkedHashMap<>(leases);
+            next.put(new LeaseKey(lease.relay(), lease.port()), lease);
+            writeLeases(next);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean removePortLease(String relay, int port) {
+        Objects.requireNonNull(relay, "relay");
+        LeaseKey key = new LeaseKey(relay, port);
+        lock.lock();
+        try {
+            if (!leases.containsKey(key)) {
+                return false;
+            }
+            Map<LeaseKey, PortLease> next = new LinkedHashMap<>(leases);
+            next.remove(key);
+            writeLeases(next);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<RouterConnection> routerConnections() {
+        return List.copyOf(routers.values());
+    }
+
+    /** @throws InvalidInputException when {@code change} returns the history of another router */
+    @Override
+    public RouterConnection updateRouterConnection(SshAddress address, UnaryOperator<RouterConnection> change) {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(change, "change");
+        RouterId id = RouterId.of(address);
+        lock.lock();
+        try {
+            RouterConnection current = routers.getOrDefault(id, RouterConnection.firstSeen(address));
+            RouterConnection updated = Objects.requireNonNull(change.apply(current), "change returned null");
+            if (!updated.router().equals(id)) {
+                throw new InvalidInputException("an update of router " + id + " (" + address + ") may not turn it into router " + updated.router());
+            }
+            Map<RouterId, RouterConnection> next = new LinkedHashMap<>(routers);
+            next.put(id, updated);
+            writeRouters(next);
+            return updated;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<String> problems() {
+        return problems;
+    }
+
+    @Override
+    public String toString() {
+        return "JsonStateStore[" + home + "]";
+    }
+}

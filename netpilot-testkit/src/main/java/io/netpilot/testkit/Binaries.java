@@ -1,0 +1,81 @@
+package io.netpilot.testkit;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * The real system binaries tests run ({@code ssh}, {@code autossh}, {@code dbclient}, {@code busybox},
+ * {@code sshd}, {@code ssh-keygen}, {@code dropbearkey}...). A missing binary skips the test with a
+ * message saying what to install; with the environment variable {@code CI=true} it fails the test
+ * instead, so that a CI machine never passes by skipping. Stateless, thread-safe.
+ */
+public final class Binaries {
+    private static final List<Path> EXTRA_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/sbin"), Path.of("/usr/bin"), Path.of("/bin"));
+
+    private Binaries() {}
+
+    /**
+     * The executable {@code name}, found on {@code PATH} or in the usual system directories.
+     *
+     * @throws org.opentest4j.TestAbortedException when it is missing outside CI (the test is skipped)
+     * @throws AssertionFailedError when it is missing and {@code CI=true}
+     * @throws IllegalArgumentException when {@code name} is not a plain file name
+     */
+    public static Path require(String name) {
+        Optional<Path> found = find(name);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        String message = "this test needs the system binary '" + name + "', which is not installed: install it (Debian: "
+                + packageOf(name) + ") or run on a machine that has it";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionFailedError(message + " (CI=true, so a missing binary fails instead of skipping)");
+        }
+        Assumptions.abort(message);
+        throw new AssertionError("unreachable: Assumptions.abort returned");
+    }
+
+    /**
+     * The executable {@code name} if it is installed.
+     *
+     * @throws IllegalArgumentException when {@code name} is not a plain file name
+     */
+    public static Optional<Path> find(String name) {
+        if (name == null || name.isEmpty() || name.contains("/") || name.contains(File.pathSeparator)) {
+            throw new IllegalArgumentException("expected a binary's file name such as 'ssh', got '" + name + "'");
+        }
+        Set<Path> dirs = new LinkedHashSet<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                if (!dir.isEmpty()) {
+                    dirs.add(Path.of(dir));
+                }
+            }
+        }
+        dirs.addAll(EXTRA_DIRS);
+        List<Path> candidates = new ArrayList<>();
+        for (Path dir : dirs) {
+            candidates.add(dir.resolve(name));
+        }
+        return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+    }
+
+    private static String packageOf(String name) {
+        return switch (name) {
+            case "ssh", "ssh-keygen" -> "apt-get install openssh-client";
+            case "sshd" -> "apt-get install openssh-server";
+            case "dbclient" -> "apt-get install dropbear-bin";
+            case "dropbearkey" -> "apt-get install dropbear-bin";
+            default -> "apt-get install " + name;
+        };
+    }
+}

@@ -1,0 +1,242 @@
+package io.netpilot.testkit;
+
+import io.netpilot.core.SshAddress;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.forward.Forwarder;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.helpers.AbstractSession;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.forward.AgentForwardingFilter;
+import org.apache.sshd.server.forward.ForwardingFilter;
+import org.apache.sshd.server.forward.TcpForwardingFilter;
+import org.apache.sshd.server.forward.X11ForwardingFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A relay on this machine, standing in for OpenSSH on a cloud VM: an SSH server on {@code 127.0.0.1}
+ * (Apache MINA SSHD) for the current user, that authenticates keys from an OpenSSH-format
+ * {@link #authorizedKeysFile()} (read again on every login) and honours its per-key options:
+ * {@code restrict}, {@code port-forwarding}, {@code permitlisten="127.0.0.1:P"} (a key may bind only
+ * its ports), {@code permitopen} and {@code command="..."} (the forced command runs instead of what the
+ * client asked, in {@code /bin/sh -c}, with {@code SSH_ORIGINAL_COMMAND} set, also for a plain
+ * session request such as {@code ssh -T}). Remote forwards ({@code -R}) and {@code direct-tcpip}
+ * channels are allowed on loopback only. Commands of unrestricted keys run in {@code /bin/sh -c} with
+ * the working directory and {@code HOME} at {@link #root()}; every process is tracked and ended by
+ * {@link #close()}.
+ *
+ * <p>Thread-safe.
+ */
+public final class EmbeddedRelay implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRelay.class);
+    private static final AttributeKey<AuthorizedKeys.Grant> GRANT = new AttributeKey<>();
+    private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private final Path root;
+    private final Path authorizedKeys;
+    private final String user;
+    private final KeyPair hostKey;
+    private final ProcessTracker tracker;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SshServer server;
+
+    private EmbeddedRelay(Path dir) {
+        this.root = Dirs.create(Objects.requireNonNull(dir, "dir").toAbsolutePath());
+        Path ssh = Dirs.create(root.resolve(".ssh"));
+        this.authorizedKeys = ssh.resolve("authorized_keys");
+        try {
+            if (!Files.exists(authorizedKeys)) {
+                Files.createFile(authorizedKeys);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + authorizedKeys + ": " + e.getMessage(), e);
+        }
+        this.user = System.getProperty("user.name");
+        this.hostKey = HostKeys.generateEcdsa();
+        this.tracker = new ProcessTracker("relay-" + UUID.randomUUID());
+        this.server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setPort(0);
+        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        server.setPublickeyAuthenticator((username, key, session) -> {
+            if (!user.equals(username)) {
+                return false;
+            }
+            Optional<AuthorizedKeys.Grant> grant = AuthorizedKeys.find(authorizedKeys, key);
+            grant.ifPresent(g -> session.setAttribute(GRANT, g));
+            return grant.isPresent();
+        });
+        server.setForwardingFilter(ForwardingFilter.asForwardingFilter(
+                AgentForwardingFilter.DEFAULT, X11ForwardingFilter.DEFAULT, new LoopbackFilter()));
+        server.setCommandFactory((channel, command) -> command(channel, Optional.of(command)));
+        server.setShellFactory(channel -> command(channel, Optional.empty()));
+    }
+
+    /**
+     * Starts a relay whose account lives in {@code dir} (created if absent).
+     *
+     * @throws UncheckedIOException when the server cannot start
+     */
+    public static EmbeddedRelay start(Path dir) {
+        EmbeddedRelay relay = new EmbeddedRelay(dir);
+        try {
+            relay.server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded relay's SSH server on 127.0.0.1: " + e.getMessage(), e);
+        }
+        LOG.info("embedded relay listening on 127.0.0.1:{} ({})", relay.port(), relay.tracker.instanceId());
+        return relay;
+    }
+
+    /** The SSH port on {@code 127.0.0.1}. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** {@code <current user>@127.0.0.1:<port>}: the tunnel account. */
+    public SshAddress address() {
+        return new SshAddress(user, "127.0.0.1", port());
+    }
+
+    /** The account's home: commands run here, with {@code HOME} set to it. */
+    public Path root() {
+        return root;
+    }
+
+    /** The relay's host key in {@code authorized_keys} form: {@code ecdsa-sha2-nistp256 AAAA...}. */
+    public String hostPublicKey() {
+        return HostKeys.authorizedForm(hostKey.getPublic());
+    }
+
+    /** {@code root()/.ssh/authorized_keys}, OpenSSH format, read again on every login. */
+    public Path authorizedKeysFile() {
+        return authorizedKeys;
+    }
+
+    /**
+     * Appends {@code key} as a plain, unrestricted line (the agent's own key).
+     *
+     * @throws UncheckedIOException when the file cannot be written
+     */
+    public void authorize(PublicKey key) {
+        String line = HostKeys.authorizedForm(Objects.requireNonNull(key, "key")) + " netpilot-agent\n";
+        try {
+            Files.writeString(authorizedKeys, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + authorizedKeys + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a remote forward ({@code -R}) of some session holds a listener on {@code 127.0.0.1:port}. */
+    public boolean isListening(int port) {
+        for (AbstractSession session : server.getActiveSessions()) {
+            ConnectionService service = session.getService(ConnectionService.class);
+            Forwarder forwarder = service == null ? null : service.getForwarder();
+            if (forwarder != null && forwarder.isLocalPortForwardingStartedForPort(port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The pids of still-running processes started through this relay (forced commands included). */
+    public Set<Long> livePids() {
+        return tracker.livePids();
+    }
+
+    /**
+     * Stops the server (which closes every forward) and ends every process it started. Idempotent.
+     *
+     * @throws AssertionError when a process it started is still alive afterwards
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            server.stop(true);
+        } catch (IOException e) {
+            LOG.warn("embedded relay 127.0.0.1:{} did not stop cleanly: {}", server.getPort(), e.toString());
+        }
+        Set<Long> left = tracker.killAll(TestTimeouts.scaled(Duration.ofMillis(500)), TestTimeouts.scaled(Duration.ofSeconds(5)));
+        if (!left.isEmpty()) {
+            throw new AssertionError("embedded relay left processes alive after close: " + left);
+        }
+    }
+
+    private ShellCommand command(ChannelSession channel, Optional<String> requested) {
+        AuthorizedKeys.Grant grant = channel.getSession().getAttribute(GRANT);
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", root.toString());
+        env.put("PATH", SYSTEM_PATH);
+        env.put("USER", user);
+        env.put("LOGNAME", user);
+        env.put("SHELL", "/bin/sh");
+        env.put("LANG", "C");
+        env.put(ProcessTracker.MARKER, tracker.instanceId());
+        List<String> argv = new ArrayList<>(List.of("/bin/sh"));
+        Optional<String> forced = grant == null ? Optional.empty() : grant.command();
+        if (forced.isPresent()) {
+            requested.ifPresent(c -> env.put("SSH_ORIGINAL_COMMAND", c));
+            argv.add("-c");
+            argv.add(forced.get());
+            LOG.debug("relay runs forced command {} instead of {}", forced.get(), requested.orElse("a shell"));
+        } else if (requested.isPresent()) {
+            argv.add("-c");
+            argv.add(requested.get());
+        }
+        return new ShellCommand(argv, env, root);
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equalsIgnoreCase("localhost");
+    }
+
+    /** Forwarding on loopback only, as each session's grant allows. */
+    private static final class LoopbackFilter implements TcpForwardingFilter {
+        @Override
+        public boolean canListen(SshdSocketAddress address, Session session) {
+            AuthorizedKeys.Grant grant = session.getAttribute(GRANT);
+            boolean ok = grant != null && isLoopback(address.getHostName()) && grant.mayListen(address.getHostName(), address.getPort());
+            if (!ok) {
+                LOG.info("relay refuses to listen on {} for {}", address, grant == null ? "an unknown key" : grant.line());
+            }
+            return ok;
+        }
+
+        @Override
+        public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
+            AuthorizedKeys.Grant grant = session.getAttribute(GRANT);
+            if (grant == null) {
+                return false;
+            }
+            if (type == Type.Forwarded) {
+                return true;
+            }
+            return isLoopback(address.getHostName()) && grant.mayOpen(address.getHostName(), address.getPort());
+        }
+    }
+}

@@ -1,0 +1,268 @@
+package io.netpilot.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A TCP proxy on {@code 127.0.0.1} between a client and a target, whose faults a test switches at
+ * will: {@link #pass()} forwards, {@link #cut()} resets every connection and refuses new ones,
+ * {@link #blackhole()} accepts and holds connections but forwards nothing (like a silent network
+ * outage: bytes wait, and flow again after {@link #heal()}), {@link #latency(Duration)} delays every
+ * chunk. Thread-safe; one virtual thread per connection direction.
+ */
+public final class FaultyLink implements AutoCloseable {
+    private enum Mode { PASS, CUT, BLACKHOLE }
+
+    private static final Logger LOG = LoggerFactory.getLogger(FaultyLink.class);
+
+    private final String targetHost;
+    private final int targetPort;
+    private final int port;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition flowing = lock.newCondition();
+    private Mode mode = Mode.PASS;
+    private Duration latency = Duration.ZERO;
+    private ServerSocket listener;
+    private boolean closed;
+
+    private FaultyLink(int listenPort, String targetHost, int targetPort) {
+        this.targetHost = Objects.requireNonNull(targetHost, "targetHost");
+        this.targetPort = targetPort;
+        this.listener = bind(listenPort);
+        this.port = listener.getLocalPort();
+        startAccepting(listener);
+    }
+
+    /**
+     * A link listening on {@code 127.0.0.1:listenPort} ({@code 0}: a free port) that forwards to
+     * {@code targetHost:targetPort}; it starts in {@link #pass()} mode.
+     *
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public static FaultyLink between(int listenPort, String targetHost, int targetPort) {
+        if (listenPort < 0 || listenPort > 65535 || targetPort < 1 || targetPort > 65535) {
+            throw new IllegalArgumentException("ports must be 0..65535 (listen) and 1..65535 (target), got " + listenPort + " and " + targetPort);
+        }
+        return new FaultyLink(listenPort, targetHost, targetPort);
+    }
+
+    /** The port clients connect to, on {@code 127.0.0.1}. */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Forwards again (latency kept); after {@link #cut()} the port accepts again.
+     *
+     * @throws UncheckedIOException when the port was taken by someone else meanwhile
+     */
+    public void pass() {
+        setMode(Mode.PASS);
+    }
+
+    /** Resets every connection (RST) and refuses new ones until {@link #pass()} or {@link #heal()}. */
+    public void cut() {
+        setMode(Mode.CUT);
+    }
+
+    /** Holds every connection, new ones too, forwarding nothing until {@link #pass()} or {@link #heal()}. */
+    public void blackhole() {
+        setMode(Mode.BLACKHOLE);
+    }
+
+    /** Delays every chunk of data by {@code d}, each direction. */
+    public void latency(Duration d) {
+        Objects.requireNonNull(d, "d");
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative: " + d);
+        }
+        lock.lock();
+        try {
+            latency = d;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * No more faults: forwards with no added latency.
+     *
+     * @throws UncheckedIOException when the port was taken by someone else meanwhile
+     */
+    public void heal() {
+        latency(Duration.ZERO);
+        setMode(Mode.PASS);
+    }
+
+    /** Closes the listener and every connection. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            closeQuietly(listener);
+            flowing.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        resetAll();
+    }
+
+    private void setMode(Mode next) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("this FaultyLink is closed");
+            }
+            Mode previous = mode;
+            mode = next;
+            if (next == Mode.CUT) {
+                closeQuietly(listener);
+            } else if (previous == Mode.CUT) {
+                listener = bind(port);
+                startAccepting(listener);
+            }
+            flowing.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (next == Mode.CUT) {
+            resetAll();
+        }
+        LOG.debug("link 127.0.0.1:{} -> {}:{} now {}", port, targetHost, targetPort, next);
+    }
+
+    private static ServerSocket bind(int listenPort) {
+        try {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 50);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + listenPort + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startAccepting(ServerSocket s) {
+        Thread.ofVirtual().name("faulty-link-accept-" + s.getLocalPort()).start(() -> {
+            while (!s.isClosed()) {
+                try {
+                    Socket client = s.accept();
+                    sockets.add(client);
+                    Thread.ofVirtual().start(() -> connect(client));
+                } catch (IOException e) {
+                    return; // listener closed by cut() or close()
+                }
+            }
+        });
+    }
+
+    private void connect(Socket client) {
+        Socket upstream = null;
+        try {
+            awaitFlowing();
+            upstream = new Socket();
+            sockets.add(upstream);
+            upstream.connect(new InetSocketAddress(targetHost, targetPort), 10_000);
+            Socket up = upstream;
+            Thread toTarget = Thread.ofVirtual().start(() -> pump(client, up));
+            pump(up, client);
+            toTarget.join();
+        } catch (IOException | InterruptedException e) {
+            reset(client);
+            if (upstream != null) {
+                reset(upstream);
+            }
+        } finally {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            sockets.remove(client);
+            if (upstream != null) {
+                sockets.remove(upstream);
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        byte[] buffer = new byte[16384];
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                Duration delay = awaitFlowing();
+                if (delay.isPositive()) {
+                    TimeUnit.NANOSECONDS.sleep(delay.toNanos());
+                    awaitFlowing();
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+            to.shutdownOutput();
+        } catch (IOException | InterruptedException e) {
+            reset(from);
+            reset(to);
+        }
+    }
+
+    /** Waits while the link is blackholed; fails when it is cut or closed. Returns the latency to add. */
+    private Duration awaitFlowing() throws InterruptedException, SocketException {
+        lock.lock();
+        try {
+            while (mode == Mode.BLACKHOLE && !closed) {
+                flowing.await();
+            }
+            if (mode == Mode.CUT || closed) {
+                throw new SocketException("link cut");
+            }
+            return latency;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void resetAll() {
+        for (Socket s : sockets) {
+            reset(s);
+        }
+        sockets.clear();
+    }
+
+    private static void reset(Socket s) {
+        try {
+            if (!s.isClosed()) {
+                s.setSoLinger(true, 0);
+            }
+        } catch (IOException e) {
+            // Already broken: closing is all that is left.
+        }
+        closeQuietly(s);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (Exception e) {
+            // Nothing to do: it is being thrown away.
+        }
+    }
+}

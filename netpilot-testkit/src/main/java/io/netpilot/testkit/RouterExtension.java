@@ -1,0 +1,82 @@
+package io.netpilot.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Starts an {@link EmbeddedRouter} before each test, in its own temporary directory, and closes it
+ * after; the test FAILS when a process started through the router is still alive after the close.
+ * Register it on an instance field:
+ *
+ * <pre>{@code
+ * @RegisterExtension final RouterExtension routerExt = RouterExtension.busybox();
+ * }</pre>
+ *
+ * Not thread-safe: one test at a time per instance (JUnit's default).
+ */
+public final class RouterExtension implements BeforeEachCallback, AfterEachCallback {
+    private final EmbeddedRouter.Flavour flavour;
+    private EmbeddedRouter router;
+    private Path dir;
+
+    private RouterExtension(EmbeddedRouter.Flavour flavour) {
+        this.flavour = flavour;
+    }
+
+    /** A router whose commands see the machine's own tools (procps {@code ps}). */
+    public static RouterExtension procps() {
+        return new RouterExtension(EmbeddedRouter.Flavour.PROCPS);
+    }
+
+    /** A router whose commands see busybox applets first ({@code ps} without PPID). */
+    public static RouterExtension busybox() {
+        return new RouterExtension(EmbeddedRouter.Flavour.BUSYBOX);
+    }
+
+    /**
+     * The running router of the current test.
+     *
+     * @throws IllegalStateException outside a test
+     */
+    public EmbeddedRouter router() {
+        if (router == null) {
+            throw new IllegalStateException("no router: register RouterExtension with @RegisterExtension on an instance field, and use it inside a test");
+        }
+        return router;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("netpilot-router-");
+        router = EmbeddedRouter.start(flavour, dir);
+    }
+
+    /** @throws AssertionError when a process started through the router outlived its close */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        EmbeddedRouter r = router;
+        router = null;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.close();
+            Set<Long> left = r.livePids();
+            if (!left.isEmpty()) {
+                throw new AssertionError("processes started through the router are still alive after it closed: " + left);
+            }
+        } finally {
+            try {
+                Dirs.delete(dir);
+            } catch (UncheckedIOException e) {
+                // A leftover temp dir is not the test's failure.
+            }
+        }
+    }
+}

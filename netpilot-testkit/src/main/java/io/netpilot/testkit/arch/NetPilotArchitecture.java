@@ -1,0 +1,5 @@
+package io.netpilot.testkit.arch;
+
+public final class NetPilotArchitecture {
+    private NetPilotArchitecture() {}
+}
