@@ -5,8 +5,8 @@
 module io.netpilot.testkit {
     requires transitive io.netpilot.core;
     // JUnit types appear in the extensions' signatures, ArchUnit's in the rules'.
-    requires transitive org.junit.jupiter.api;
-    requires transitive com.tngtech.archunit;
+    requires static transitive org.junit.jupiter.api;
+    requires static transitive com.tngtech.archunit;
     requires org.apache.sshd.osgi;
     requires org.slf4j;
     // Not used by name: MINA finds BouncyCastle reflectively and needs it for ed25519 client keys

@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +24,22 @@ import org.slf4j.LoggerFactory;
  * included), so a stale lock never blocks the next agent. Use with try-with-resources.
  *
  * <p>Thread-safe. Within one JVM a home can be locked once at a time; a second
- * {@link #acquire} fails like one from another process.
+ * {@link #acquire} fails like one from another process. The process that holds the lock must not
+ * open {@code agent.lock} by any other means (POSIX would drop the lock when that descriptor is
+ * closed): use {@link #recordedPid}, which knows.
  */
 public final class AgentLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentLock.class);
-    /** Homes locked by this JVM: a second FileChannel on a locked file is avoided altogether. */
-    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    /**
+     * Lock files held by this JVM, by real path. POSIX drops all of a process's locks on a file when
+     * the process closes ANY descriptor of it, so this JVM must never open a held lock file again:
+     * a second {@link #acquire} is refused from this map, and {@link #recordedPid} reads through the
+     * holder's own channel.
+     */
+    private static final Map<Path, AgentLock> HELD = new ConcurrentHashMap<>();
+
+    /** Marks a lock file while {@link #acquire} is taking it. */
+    private static final AgentLock PENDING = new AgentLock(null, null, null, null, -1);
 
     private final NetPilotHome home;
     private final Path file;
@@ -55,9 +65,9 @@ public final class AgentLock implements AutoCloseable {
      * @throws StateCorruptException when the lock file cannot be opened or written
      */
     public static AgentLock acquire(NetPilotHome home) {
-        Path file = home.lockFile();
+        Path file = lockKey(home);
         long self = ProcessHandle.current().pid();
-        if (!HELD.add(file)) {
+        if (HELD.putIfAbsent(file, PENDING) != null) {
             AgentAlreadyRunningException e = new AgentAlreadyRunningException(home.toString(), self);
             e.initCause(new OverlappingFileLockException());
             throw e;
@@ -84,6 +94,7 @@ public final class AgentLock implements AutoCloseable {
             channel.force(true);
             LOG.info("agent lock of {} taken by pid {}", home, self);
             AgentLock held = new AgentLock(home, file, channel, lock, self);
+            HELD.put(file, held);
             channel = null;
             return held;
         } catch (IOException e) {
@@ -101,11 +112,29 @@ public final class AgentLock implements AutoCloseable {
      * holds the lock; {@link #acquire} does.
      */
     public static OptionalLong recordedPid(NetPilotHome home) {
+        AgentLock held = HELD.get(lockKey(home));
+        if (held == PENDING) {
+            return OptionalLong.empty(); // being taken by this JVM right now; opening the file could drop it
+        }
+        if (held != null) {
+            synchronized (held) {
+                long pid = held.closed ? -1 : readPid(held.channel);
+                return pid < 0 ? OptionalLong.empty() : OptionalLong.of(pid);
+            }
+        }
         try {
             String text = Files.readString(home.lockFile(), StandardCharsets.US_ASCII).strip();
             return text.matches("\\d{1,19}") ? OptionalLong.of(Long.parseLong(text)) : OptionalLong.empty();
         } catch (IOException | NumberFormatException e) {
             return OptionalLong.empty();
+        }
+    }
+
+    private static Path lockKey(NetPilotHome home) {
+        try {
+            return home.root().toRealPath().resolve(home.lockFile().getFileName());
+        } catch (IOException e) {
+            return home.lockFile();
         }
     }
 

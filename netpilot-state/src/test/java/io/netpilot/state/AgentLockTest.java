@@ -55,11 +55,18 @@ class AgentLockTest {
     @Test
     void aChildIsRefusedWhileThisProcessHoldsTheLock() throws Exception {
         NetPilotHome home = home();
-        try (AgentLock mine = AgentLock.acquire(home);
-                ChildJvm child = ChildJvm.start(LockHolderMain.class, dir.resolve("try.err"), home.root().toString(), "try")) {
-            assertThat(child.awaitExit()).as("exit code; see " + child.stderrPath()).isEqualTo(3);
-            assertThat(child.lines()).containsExactly("REFUSED " + ProcessHandle.current().pid());
-            assertThat(mine.isHeld()).as("a refused attempt does not disturb the holder").isTrue();
+        try (AgentLock mine = AgentLock.acquire(home)) {
+            // Asking for the pid in the holder's own JVM must not drop the lock (POSIX drops a
+            // process's fcntl locks when it closes ANY descriptor of the file; a regression test).
+            assertThat(AgentLock.recordedPid(home)).hasValue(ProcessHandle.current().pid());
+            // A second acquire through another path to the same home is refused without opening the file.
+            assertThatThrownBy(() -> AgentLock.acquire(NetPilotHome.at(dir.resolve("home/../home"))))
+                    .isInstanceOf(AgentAlreadyRunningException.class);
+            try (ChildJvm child = ChildJvm.start(LockHolderMain.class, dir.resolve("try.err"), home.root().toString(), "try")) {
+                assertThat(child.awaitExit()).as("exit code; see " + child.stderrPath()).isEqualTo(3);
+                assertThat(child.lines()).containsExactly("REFUSED " + ProcessHandle.current().pid());
+                assertThat(mine.isHeld()).as("a refused attempt does not disturb the holder").isTrue();
+            }
         }
     }
 
@@ -71,13 +78,13 @@ class AgentLockTest {
         }
         try (AgentLock mine = AgentLock.acquire(home)) {
             assertThat(mine.pid()).isEqualTo(ProcessHandle.current().pid());
-            assertThat(Files.readString(home.lockFile()).strip()).isEqualTo(Long.toString(mine.pid()));
+            assertThat(AgentLock.recordedPid(home)).hasValue(mine.pid());
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.lockFile()))).isEqualTo("rw-------");
         }
     }
 
     @Test
-    void theSameJvmCannotHoldTheLockTwiceAndMayTakeItAgainAfterClosing() {
+    void theSameJvmCannotHoldTheLockTwiceAndMayTakeItAgainAfterClosing() throws Exception {
         NetPilotHome home = home();
         AgentLock first = AgentLock.acquire(home);
         try {
@@ -85,6 +92,9 @@ class AgentLockTest {
                     .isInstanceOfSatisfying(AgentAlreadyRunningException.class,
                             e -> assertThat(e.ownerPid()).isEqualTo(ProcessHandle.current().pid()))
                     .hasCauseInstanceOf(OverlappingFileLockException.class);
+            Path link = Files.createSymbolicLink(dir.resolve("link"), home.root());
+            assertThatThrownBy(() -> AgentLock.acquire(NetPilotHome.at(link))).as("the same home through a symlink")
+                    .isInstanceOf(AgentAlreadyRunningException.class);
             assertThat(first.isHeld()).isTrue();
         } finally {
             first.close();

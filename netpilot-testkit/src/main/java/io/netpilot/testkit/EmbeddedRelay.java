@@ -18,13 +18,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
-import org.apache.sshd.common.forward.Forwarder;
+import org.apache.sshd.common.forward.PortForwardingEventListener;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
-import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.session.helpers.AbstractSession;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -60,6 +59,8 @@ public final class EmbeddedRelay implements AutoCloseable {
     private final KeyPair hostKey;
     private final ProcessTracker tracker;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Bound remote-forward ports and the session holding each. */
+    private final Map<Integer, Session> listeners = new ConcurrentHashMap<>();
     private final SshServer server;
 
     private EmbeddedRelay(Path dir) {
@@ -90,6 +91,26 @@ public final class EmbeddedRelay implements AutoCloseable {
         });
         server.setForwardingFilter(ForwardingFilter.asForwardingFilter(
                 AgentForwardingFilter.DEFAULT, X11ForwardingFilter.DEFAULT, new LoopbackFilter()));
+        server.addPortForwardingEventListener(new PortForwardingEventListener() {
+            @Override
+            public void establishedExplicitTunnel(Session session, SshdSocketAddress local, SshdSocketAddress remote,
+                    boolean localForwarding, SshdSocketAddress boundAddress, Throwable reason) {
+                LOG.debug("relay forward established: local={} remote={} localForwarding={} bound={} reason={}",
+                        local, remote, localForwarding, boundAddress, reason);
+                if (reason == null && boundAddress != null) {
+                    listeners.put(boundAddress.getPort(), session);
+                }
+            }
+
+            @Override
+            public void tornDownExplicitTunnel(Session session, SshdSocketAddress address, boolean localForwarding,
+                    SshdSocketAddress remoteAddress, Throwable reason) {
+                LOG.debug("relay forward torn down: {} localForwarding={}", address, localForwarding);
+                if (address != null) {
+                    listeners.remove(address.getPort(), session);
+                }
+            }
+        });
         server.setCommandFactory((channel, command) -> command(channel, Optional.of(command)));
         server.setShellFactory(channel -> command(channel, Optional.empty()));
     }
@@ -149,16 +170,10 @@ public final class EmbeddedRelay implements AutoCloseable {
         }
     }
 
-    /** Whether a remote forward ({@code -R}) of some session holds a listener on {@code 127.0.0.1:port}. */
+    /** Whether a remote forward ({@code -R}) of some open session holds a listener on {@code 127.0.0.1:port}. */
     public boolean isListening(int port) {
-        for (AbstractSession session : server.getActiveSessions()) {
-            ConnectionService service = session.getService(ConnectionService.class);
-            Forwarder forwarder = service == null ? null : service.getForwarder();
-            if (forwarder != null && forwarder.isLocalPortForwardingStartedForPort(port)) {
-                return true;
-            }
-        }
-        return false;
+        Session holder = listeners.get(port);
+        return holder != null && holder.isOpen();
     }
 
     /** The pids of still-running processes started through this relay (forced commands included). */

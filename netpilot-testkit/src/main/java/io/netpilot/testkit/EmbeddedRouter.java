@@ -79,7 +79,8 @@ public final class EmbeddedRouter implements AutoCloseable {
         this.tracker = new ProcessTracker("router-" + UUID.randomUUID());
         this.hostKey = HostKeys.generateEcdsa();
         if (flavour == Flavour.BUSYBOX) {
-            Path bb = Binaries.require("busybox");
+            Path bb = Binaries.find("busybox").orElseThrow(() -> new IllegalStateException(
+                    "a BUSYBOX router needs busybox: install it (Debian: apt-get install busybox), or use Flavour.PROCPS"));
             this.busybox = Optional.of(bb);
             this.path = makeBusyboxBin(bb, this.dir.resolve("busybox-bin")).toString();
         } else {
@@ -101,7 +102,8 @@ public final class EmbeddedRouter implements AutoCloseable {
     /**
      * Starts a router whose files live under {@code dir} (its private temp root; created if absent).
      *
-     * @throws org.opentest4j.TestAbortedException for {@link Flavour#BUSYBOX} without busybox installed (outside CI)
+     * @throws IllegalStateException for {@link Flavour#BUSYBOX} without busybox installed (tests call
+     *     {@link Binaries#require} first to skip instead; {@link RouterExtension} does)
      * @throws UncheckedIOException when the server cannot start
      */
     public static EmbeddedRouter start(Flavour flavour, Path dir) {
@@ -197,6 +199,9 @@ public final class EmbeddedRouter implements AutoCloseable {
         Set<Long> left = tracker.killAll(grace(), TestTimeouts.scaled(Duration.ofSeconds(5)));
         if (!left.isEmpty()) {
             throw new AssertionError("embedded router left processes alive after close: " + left);
+        }
+        if (busybox.isPresent()) {
+            Dirs.delete(dir.resolve("busybox-bin")); // links to system binaries; the rest of dir is the caller's
         }
     }
 
