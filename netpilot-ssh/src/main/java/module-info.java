@@ -1,7 +1,8 @@
 /**
  * The Apache MINA SSHD client side of NetPilot: sessions whose host keys are pinned in the home's
  * {@code known_hosts}, the agent's own key pair, remote process control on busybox and procps
- * routers, the router key installer and a Guice module binding them to core's interfaces.
+ * routers, the router key installer, the tunnel plumbing (router-side supervisor, relay gateway,
+ * port leases, end-to-end probe) and a Guice module binding them to core's interfaces.
  */
 module io.netpilot.ssh {
     requires transitive io.netpilot.core;
@@ -14,6 +15,7 @@ module io.netpilot.ssh {
     requires org.slf4j;
 
     exports io.netpilot.ssh;
+    exports io.netpilot.ssh.tunnel;
 
     opens io.netpilot.ssh.internal to com.google.guice;
 }
