@@ -7,6 +7,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Guice 7 would otherwise define AOP classes through sun.misc.Unsafe, which JDK 23+ warns about
+        // loudly on stderr; NetPilot uses no method interception.
+        if (System.getProperty("guice_bytecode_gen_option") == null) {
+            System.setProperty("guice_bytecode_gen_option", "DISABLED");
+        }
         System.exit(NetPilotCommand.run(args));
     }
 }

@@ -18,8 +18,6 @@ import org.opentest4j.AssertionFailedError;
  * instead, so that a CI machine never passes by skipping. Stateless, thread-safe.
  */
 public final class Binaries {
-    private static final List<Path> EXTRA_DIRS = List.of(Path.of("/usr/sbin"), Path.of("/sbin"), Path.of("/usr/bin"), Path.of("/bin"));
-
     private Binaries() {}
 
     /**
@@ -44,29 +42,12 @@ public final class Binaries {
     }
 
     /**
-     * The executable {@code name} if it is installed.
+     * The executable {@code name} if it is installed; see {@link SystemBinaries#find}.
      *
      * @throws IllegalArgumentException when {@code name} is not a plain file name
      */
     public static Optional<Path> find(String name) {
-        if (name == null || name.isEmpty() || name.contains("/") || name.contains(File.pathSeparator)) {
-            throw new IllegalArgumentException("expected a binary's file name such as 'ssh', got '" + name + "'");
-        }
-        Set<Path> dirs = new LinkedHashSet<>();
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(File.pathSeparator)) {
-                if (!dir.isEmpty()) {
-                    dirs.add(Path.of(dir));
-                }
-            }
-        }
-        dirs.addAll(EXTRA_DIRS);
-        List<Path> candidates = new ArrayList<>();
-        for (Path dir : dirs) {
-            candidates.add(dir.resolve(name));
-        }
-        return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+        return SystemBinaries.find(name);
     }
 
     private static String packageOf(String name) {

@@ -79,7 +79,7 @@ public final class EmbeddedRouter implements AutoCloseable {
         this.tracker = new ProcessTracker("router-" + UUID.randomUUID());
         this.hostKey = HostKeys.generateEcdsa();
         if (flavour == Flavour.BUSYBOX) {
-            Path bb = Binaries.find("busybox").orElseThrow(() -> new IllegalStateException(
+            Path bb = SystemBinaries.find("busybox").orElseThrow(() -> new IllegalStateException(
                     "a BUSYBOX router needs busybox: install it (Debian: apt-get install busybox), or use Flavour.PROCPS"));
             this.busybox = Optional.of(bb);
             this.path = makeBusyboxBin(bb, this.dir.resolve("busybox-bin")).toString();
@@ -247,7 +247,7 @@ public final class EmbeddedRouter implements AutoCloseable {
             }
             for (String tool : TOOLS) {
                 if (!Files.exists(bin.resolve(tool), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    Optional<Path> real = Binaries.find(tool);
+                    Optional<Path> real = SystemBinaries.find(tool);
                     if (real.isPresent()) {
                         Files.createSymbolicLink(bin.resolve(tool), real.get());
                     }

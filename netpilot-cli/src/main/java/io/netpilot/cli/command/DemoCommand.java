@@ -8,7 +8,7 @@ import io.netpilot.core.NetPilotException;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.ssh.AgentKeys;
 import io.netpilot.state.NetPilotHome;
-import io.netpilot.testkit.Binaries;
+import io.netpilot.testkit.SystemBinaries;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
 import java.io.BufferedReader;
@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     private int run(Path dir) throws Exception {
         var console = root.console;
         NetPilotHome home = root.home != null ? root.openHome() : NetPilotHome.at(dir.resolve("home"));
-        EmbeddedRouter.Flavour flavour = Binaries.find("busybox").isPresent() ? EmbeddedRouter.Flavour.BUSYBOX : EmbeddedRouter.Flavour.PROCPS;
+        EmbeddedRouter.Flavour flavour = SystemBinaries.find("busybox").isPresent() ? EmbeddedRouter.Flavour.BUSYBOX : EmbeddedRouter.Flavour.PROCPS;
 
         var step = console.step("starting an embedded relay and a " + flavour.name().toLowerCase() + " router on 127.0.0.1");
         try (EmbeddedRelay relay = EmbeddedRelay.start(dir.resolve("relay"));

@@ -15,6 +15,7 @@ import io.netpilot.core.spi.ShellConnector;
 import io.netpilot.core.spi.TunnelLauncher;
 import io.netpilot.ssh.SshModule;
 import io.netpilot.ssh.SshSettings;
+import io.netpilot.ssh.tunnel.TunnelModule;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.state.StateModule;
 import java.time.Clock;
@@ -36,6 +37,7 @@ final class NetPilotModule extends AbstractModule {
     protected void configure() {
         install(new StateModule(home));
         install(new SshModule(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile())));
+        install(new TunnelModule());
     }
 
     @Provides
