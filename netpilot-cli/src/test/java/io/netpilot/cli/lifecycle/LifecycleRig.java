@@ -1,0 +1,213 @@
+package io.netpilot.cli.lifecycle;
+
+import io.netpilot.core.ConnectRequest;
+import io.netpilot.core.Credentials;
+import io.netpilot.core.HostKeyPolicy;
+import io.netpilot.core.ManagerSettings;
+import io.netpilot.core.PortRange;
+import io.netpilot.core.RelayEndpoint;
+import io.netpilot.core.RouterEndpoint;
+import io.netpilot.core.StateStore;
+import io.netpilot.core.SupervisedTunnelManager;
+import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelManagers;
+import io.netpilot.core.TunnelSpec;
+import io.netpilot.core.spi.TunnelLauncher;
+import io.netpilot.ssh.AgentKeys;
+import io.netpilot.ssh.SshProcessControllers;
+import io.netpilot.ssh.SshSettings;
+import io.netpilot.ssh.SshTransport;
+import io.netpilot.ssh.tunnel.ClientKind;
+import io.netpilot.ssh.tunnel.TunnelPlumbing;
+import io.netpilot.state.NetPilotHome;
+import io.netpilot.state.StateStores;
+import io.netpilot.testkit.Binaries;
+import io.netpilot.testkit.EmbeddedRelay;
+import io.netpilot.testkit.EmbeddedRouter;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The shared set-up of the lifecycle tests: one embedded relay and any number of embedded routers in a
+ * test's temp dir, NetPilot homes whose agent key both sides accept, and tunnel managers wired from
+ * the real ssh and state modules with test-sized timings. Everything it started ends in
+ * {@link #close()} (managers, SSH clients, routers, relay; the testkit's close fails the test when a
+ * process it started survives). Not thread-safe: one test at a time.
+ */
+final class LifecycleRig implements AutoCloseable {
+    /** Probe every second, repair after 2 failures, short backoff, a 20 s connect wait. */
+    static final ManagerSettings FAST = ManagerSettings.DEFAULTS
+            .withProbing(Duration.ofSeconds(1), Duration.ofSeconds(2), 2)
+            .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.1)
+            .withConnectWait(Duration.ofSeconds(20), Duration.ofMillis(200));
+    private static final AtomicInteger NEXT_RANGE = new AtomicInteger((int) (ProcessHandle.current().pid() % 40));
+
+    final Path dir;
+    final EmbeddedRelay relay;
+    /** A range of relay ports of its own, so that parallel or leftover tests never compete for one. */
+    final PortRange range;
+    private final List<EmbeddedRouter> routers = new ArrayList<>();
+    private final List<Agent> agents = new ArrayList<>();
+    private final List<AutoCloseable> extras = new ArrayList<>();
+
+    private LifecycleRig(Path dir) {
+        this.dir = dir;
+        this.relay = EmbeddedRelay.start(dir.resolve("relay"));
+        int base = 41000 + (NEXT_RANGE.getAndIncrement() % 40) * 100;
+        this.range = new PortRange(base, base + 99);
+    }
+
+    /** A relay in {@code dir}; add routers with {@link #router}. */
+    static LifecycleRig start(Path dir) {
+        return new LifecycleRig(dir);
+    }
+
+    /** Skips (or fails with CI=true) when the flavour needs a binary this machine lacks. */
+    static void requireFlavour(EmbeddedRouter.Flavour flavour) {
+        if (flavour == EmbeddedRouter.Flavour.BUSYBOX) {
+            Binaries.require("busybox");
+        }
+    }
+
+    /** A new router of {@code flavour}, closed with the rig. */
+    EmbeddedRouter router(EmbeddedRouter.Flavour flavour) {
+        requireFlavour(flavour);
+        EmbeddedRouter r = EmbeddedRouter.start(flavour, dir.resolve("router" + routers.size()));
+        routers.add(r);
+        return r;
+    }
+
+    /** The home {@code name} in the rig's dir; its agent key (made now) may log in to the relay and every router so far. */
+    NetPilotHome home(String name) {
+        NetPilotHome home = NetPilotHome.at(dir.resolve(name));
+        AgentKeys keys = AgentKeys.loadOrCreate(home.agentKeyFile());
+        relay.authorize(keys.keyPair().getPublic());
+        routers.forEach(r -> r.authorize(keys.keyPair().getPublic()));
+        return home;
+    }
+
+    /** A manager over {@code home} whose routers pick their own client. */
+    Agent agent(NetPilotHome home) {
+        return agent(home, ClientKind.AUTO, FAST);
+    }
+
+    /** A manager over {@code home} with the router-side client {@code client} and {@code settings}. */
+    Agent agent(NetPilotHome home, ClientKind client, ManagerSettings settings) {
+        SshTransport transport = SshTransport.start(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile()));
+        StateStore store = StateStores.open(home, Clock.systemUTC());
+        TunnelLauncher launcher = TunnelPlumbing.launcher(client);
+        SupervisedTunnelManager manager = TunnelManagers.builder()
+                .connector(transport)
+                .launcher(launcher)
+                .relayGateway(TunnelPlumbing.relayGateway())
+                .portAllocator(TunnelPlumbing.portAllocator())
+                .probe(TunnelPlumbing.probe())
+                .processes(SshProcessControllers.create())
+                .store(store)
+                .settings(settings)
+                .build();
+        Agent agent = new Agent(home, transport, store, launcher, manager);
+        agents.add(agent);
+        return agent;
+    }
+
+    /** A request for a tunnel from {@code router}'s own SSH server to the relay, pinning new host keys. */
+    ConnectRequest request(EmbeddedRouter router) {
+        return request(router, Duration.ofSeconds(30));
+    }
+
+    ConnectRequest request(EmbeddedRouter router, Duration leaseTtl) {
+        RouterEndpoint endpoint = RouterEndpoint.of(router.address());
+        RelayEndpoint relayEndpoint = RelayEndpoint.of(relay.address());
+        TunnelSpec spec = new TunnelSpec(TunnelId.derive(router.address(), router.port(), relay.address()),
+                endpoint, relayEndpoint, router.port(), range, OptionalInt.empty(), leaseTtl);
+        return new ConnectRequest(spec, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.ACCEPT_NEW);
+    }
+
+    /** Something else to close with the rig (before the servers), e.g. a socket a test holds. */
+    <T extends AutoCloseable> T closeLater(T thing) {
+        extras.add(thing);
+        return thing;
+    }
+
+    /** The first line a plain TCP client reads from {@code 127.0.0.1:port}, or empty when nothing answers. */
+    static Optional<String> banner(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(5000);
+            return Optional.ofNullable(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@code port} on 127.0.0.1 carries the router's SSH banner. */
+    static boolean carriesBanner(int port) {
+        return banner(port).filter(l -> l.startsWith("SSH-2.0-")).isPresent();
+    }
+
+    /** Whether something accepts connections on 127.0.0.1:{@code port}. */
+    static boolean accepting(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The supervisor pid the router's work dir records for {@code token}, if any. */
+    static Optional<Long> supervisorPid(EmbeddedRouter router, String token) {
+        Path pid = router.workDir().resolve(token + ".pid");
+        try {
+            return Files.exists(pid) ? Optional.of(Long.parseLong(Files.readString(pid).strip())) : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void close() {
+        Exception first = null;
+        for (AutoCloseable c : extras.reversed()) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                first = first == null ? e : first;
+            }
+        }
+        for (Agent a : agents.reversed()) {
+            a.close();
+        }
+        for (EmbeddedRouter r : routers.reversed()) {
+            r.close();
+        }
+        relay.close();
+        if (first != null) {
+            throw new IllegalStateException("could not close a test resource: " + first, first);
+        }
+    }
+
+    /** A manager with the transport and store it was built on; closing it closes all three. Not thread-safe. */
+    record Agent(NetPilotHome home, SshTransport transport, StateStore store, TunnelLauncher launcher,
+            SupervisedTunnelManager manager) implements AutoCloseable {
+        @Override
+        public void close() {
+            manager.close();
+            transport.close();
+        }
+    }
+}
