@@ -30,6 +30,11 @@ final class NetPilotProcess implements AutoCloseable {
     }
 
     static NetPilotProcess start(Path dir, String... args) throws IOException {
+        return start(dir, java.util.Map.of(), args);
+    }
+
+    /** Starts {@code netpilot ARGS} with {@code env} added to this process's environment. */
+    static NetPilotProcess start(Path dir, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-p", TARGET.resolve("netpilot-cli.jar") + ":" + TARGET.resolve("lib"),
@@ -41,12 +46,17 @@ final class NetPilotProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().remove("NETPILOT_HOME");
         pb.environment().put("NO_COLOR", "1");
+        pb.environment().putAll(env);
         return new NetPilotProcess(pb.start(), out, err);
     }
 
     /** Runs to the end (bounded) and returns the exit code. */
     static Result run(Path dir, String... args) throws Exception {
-        try (NetPilotProcess p = start(dir, args)) {
+        return run(dir, java.util.Map.of(), args);
+    }
+
+    static Result run(Path dir, java.util.Map<String, String> env, String... args) throws Exception {
+        try (NetPilotProcess p = start(dir, env, args)) {
             boolean ended = p.process.waitFor(120, TimeUnit.SECONDS);
             assertThat(ended).as("netpilot %s ended in time; stderr: %s", List.of(args), p.err()).isTrue();
             return new Result(p.process.exitValue(), p.out(), p.err());
