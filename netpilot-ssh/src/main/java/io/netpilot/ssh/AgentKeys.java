@@ -1,6 +1,7 @@
 package io.netpilot.ssh;
 
 import io.netpilot.core.HostKeyFingerprint;
+import io.netpilot.ssh.internal.SshInternals;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.Objects;
@@ -32,9 +33,9 @@ public final class AgentKeys {
      */
     public static AgentKeys loadOrCreate(Path privateKey) {
         Objects.requireNonNull(privateKey, "privateKey");
-        KeyPair pair = Internals.call("loadOrCreateKeyPair", KeyPair.class, privateKey);
-        return new AgentKeys(privateKey, pair, Internals.call("publicKeyLine", String.class, pair.getPublic(), "netpilot-agent"),
-                Internals.call("fingerprint", HostKeyFingerprint.class, pair.getPublic()));
+        KeyPair pair = SshInternals.loadOrCreateKeyPair(privateKey);
+        return new AgentKeys(privateKey, pair, SshInternals.publicKeyLine(pair.getPublic(), "netpilot-agent"),
+                SshInternals.fingerprint(pair.getPublic()));
     }
 
     /** The private key file. */

@@ -1,6 +1,7 @@
 package io.netpilot.ssh;
 
 import io.netpilot.core.spi.RemoteShell;
+import io.netpilot.ssh.internal.SshInternals;
 
 /**
  * Installs the agent's public key on a router, so that later logins need no password: for root on a
@@ -11,7 +12,7 @@ import io.netpilot.core.spi.RemoteShell;
 public interface RouterKeyInstaller {
     /** The installer for real routers (dropbear's directory is {@code /etc/dropbear}). */
     static RouterKeyInstaller create() {
-        return Internals.call("keyInstaller", RouterKeyInstaller.class, "/etc/dropbear");
+        return SshInternals.keyInstaller("/etc/dropbear");
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.netpilot.ssh;
 
 import com.google.inject.AbstractModule;
+import io.netpilot.ssh.internal.SshInternals;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,6 @@ public final class SshModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        install(Internals.call("module", com.google.inject.Module.class, settings));
+        install(SshInternals.module(settings));
     }
 }

@@ -1,6 +1,7 @@
 package io.netpilot.ssh;
 
 import io.netpilot.core.RemoteProcessController;
+import io.netpilot.ssh.internal.SshInternals;
 
 /** Where the {@link RemoteProcessController} for busybox and procps routers comes from. Thread-safe. */
 public final class SshProcessControllers {
@@ -8,6 +9,6 @@ public final class SshProcessControllers {
 
     /** The controller; stateless and thread-safe, so one can serve every router. */
     public static RemoteProcessController create() {
-        return Internals.call("processController", RemoteProcessController.class);
+        return SshInternals.processController();
     }
 }

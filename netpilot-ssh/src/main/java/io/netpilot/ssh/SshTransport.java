@@ -5,6 +5,7 @@ import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.core.spi.ShellConnector;
+import io.netpilot.ssh.internal.SshInternals;
 
 /**
  * The agent's SSH client: one started MINA {@code SshClient} shared by every session it opens.
@@ -20,7 +21,7 @@ public interface SshTransport extends ShellConnector, AutoCloseable {
      * @throws io.netpilot.core.NetPilotException when the client cannot start
      */
     static SshTransport start(SshSettings settings) {
-        return Internals.call("transport", SshTransport.class, settings);
+        return SshInternals.transport(settings);
     }
 
     /**

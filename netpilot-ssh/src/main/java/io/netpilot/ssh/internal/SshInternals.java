@@ -13,40 +13,55 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 
 /**
- * The one door from {@code io.netpilot.ssh}'s API into this package. Package-private like every
- * implementation here (the architecture rules forbid public classes in {@code internal}); the API
- * package reaches it reflectively, inside this module, through {@code io.netpilot.ssh.Internals}.
- * Keep the method names unique: they are looked up by name. Stateless, thread-safe.
+ * The one door from {@code io.netpilot.ssh}'s API into this package's package-private
+ * implementations. Public only because the API package needs it; this package is not exported, so
+ * no other module can reach it (and {@code NetPilotArchitecture.INTERNALS_STAY_IN_THEIR_MODULE}
+ * checks that nothing outside netpilot-ssh refers to it). Stateless, thread-safe.
  */
-final class SshInternals {
+public final class SshInternals {
     private SshInternals() {}
 
-    static SshTransport transport(SshSettings settings) {
+    /**
+     * A started transport; see {@link SshTransport#start(SshSettings)}.
+     *
+     * @throws io.netpilot.core.NetPilotException when the client cannot start
+     */
+    public static SshTransport transport(SshSettings settings) {
         return new MinaSshTransport(settings);
     }
 
-    static RemoteProcessController processController() {
+    /** The process controller for busybox and procps routers; see {@code SshProcessControllers.create()}. */
+    public static RemoteProcessController processController() {
         return new SshRemoteProcessController();
     }
 
-    static RouterKeyInstaller keyInstaller(String dropbearDir) {
+    /** A key installer whose dropbear directory is {@code dropbearDir}; see {@link RouterKeyInstaller#create()}. */
+    public static RouterKeyInstaller keyInstaller(String dropbearDir) {
         return new ShellRouterKeyInstaller(dropbearDir);
     }
 
-    static Module module(SshSettings settings) {
+    /** The Guice bindings behind {@code SshModule}. */
+    public static Module module(SshSettings settings) {
         return new InternalSshModule(settings);
     }
 
-    static KeyPair loadOrCreateKeyPair(Path path) {
+    /**
+     * Loads the key pair at {@code path}, or makes an ed25519 pair there; see {@code AgentKeys.loadOrCreate}.
+     *
+     * @throws io.netpilot.core.InvalidInputException when the file is not a readable, unencrypted OpenSSH key
+     * @throws io.netpilot.core.NetPilotException when a new key cannot be written
+     */
+    public static KeyPair loadOrCreateKeyPair(Path path) {
         return KeyPairFiles.loadOrCreate(path);
     }
 
-    /** {@code TYPE BASE64 COMMENT}. */
-    static String publicKeyLine(PublicKey key, String comment) {
+    /** {@code key} in {@code authorized_keys} form: {@code TYPE BASE64 COMMENT}. */
+    public static String publicKeyLine(PublicKey key, String comment) {
         return PublicKeyEntry.toString(key) + " " + comment;
     }
 
-    static HostKeyFingerprint fingerprint(PublicKey key) {
+    /** {@code key}'s SHA256 fingerprint. */
+    public static HostKeyFingerprint fingerprint(PublicKey key) {
         return new HostKeyFingerprint(KeyUtils.getFingerPrint(key));
     }
 }

@@ -4,8 +4,7 @@ import io.netpilot.core.PortAllocator;
 import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.RelayGateway;
 import io.netpilot.core.spi.TunnelLauncher;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import io.netpilot.ssh.internal.tunnel.TunnelInternals;
 import java.util.Objects;
 
 /**
@@ -14,8 +13,6 @@ import java.util.Objects;
  * thread-safe; share one of each. The router-side protocol is in {@code docs/router-protocol.md}.
  */
 public final class TunnelPlumbing {
-    private static final String INTERNALS = "io.netpilot.ssh.internal.tunnel.TunnelInternals";
-
     private TunnelPlumbing() {}
 
     /** A launcher that lets the router pick its client ({@link ClientKind#AUTO}). */
@@ -30,36 +27,21 @@ public final class TunnelPlumbing {
      */
     public static TunnelLauncher launcher(ClientKind client) {
         Objects.requireNonNull(client, "client");
-        return call("launcher", TunnelLauncher.class, new Class<?>[] {ClientKind.class}, client);
+        return TunnelInternals.launcher(client);
     }
 
     /** The relay's tunnel account, managed through OpenSSH's {@code authorized_keys} and {@code ps}. */
     public static RelayGateway relayGateway() {
-        return call("relayGateway", RelayGateway.class, new Class<?>[0]);
+        return TunnelInternals.relayGateway();
     }
 
     /** Relay port leases as {@code mkdir} directories on the relay: atomic across agents, sticky per router. */
     public static PortAllocator portAllocator() {
-        return call("portAllocator", PortAllocator.class, new Class<?>[0]);
+        return TunnelInternals.portAllocator();
     }
 
     /** The end-to-end probe that reads the router's SSH banner through the relay. */
     public static EndToEndProbe probe() {
-        return call("probe", EndToEndProbe.class, new Class<?>[0]);
-    }
-
-    private static <T> T call(String name, Class<T> type, Class<?>[] parameters, Object... args) {
-        try {
-            Method m = Class.forName(INTERNALS).getDeclaredMethod(name, parameters);
-            m.setAccessible(true);
-            return type.cast(m.invoke(null, args));
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("netpilot-ssh's tunnel factory " + name + " failed", e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("netpilot-ssh is incomplete: its tunnel factory " + name + " is missing", e);
-        }
+        return TunnelInternals.probe();
     }
 }
