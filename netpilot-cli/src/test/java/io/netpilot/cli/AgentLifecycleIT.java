@@ -76,7 +76,8 @@ class AgentLifecycleIT {
             assertThat(banner(port)).startsWith("SSH-2.0-");
             assertThat(router.livePids()).isNotEmpty();
 
-            assertThat(fg.terminate(TestTimeouts.scaled(Duration.ofSeconds(30)))).isZero();
+            // 143 = 128 + SIGTERM: the JVM's status after a signal, reached once the cleanup hook ran.
+            assertThat(fg.terminate(TestTimeouts.scaled(Duration.ofSeconds(30)))).isEqualTo(143);
             assertThat(fg.out()).contains("stopped");
         }
         await().atMost(TestTimeouts.scaled(Duration.ofSeconds(3))).until(() -> router.livePids().isEmpty());
@@ -103,7 +104,8 @@ class AgentLifecycleIT {
             assertThat(status.path("agentRunning").asBoolean()).isTrue();
             assertThat(status.path("tunnels")).hasSize(2);
 
-            assertThat(agent.terminate(TestTimeouts.scaled(Duration.ofSeconds(40)))).isZero();
+            assertThat(agent.terminate(TestTimeouts.scaled(Duration.ofSeconds(40)))).isEqualTo(143);
+            assertThat(agent.out()).contains("stopped");
         }
         await().atMost(TestTimeouts.scaled(Duration.ofSeconds(3))).until(() -> router.livePids().isEmpty() && secondRouter.livePids().isEmpty());
         JsonNode after = statusJson();

@@ -56,6 +56,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final Duration defaultLeaseTtl;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean cleanedUp = new AtomicBoolean();
+    private final CountDownLatch cleanupDone = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ControlServer server;
 
@@ -143,17 +144,30 @@ public final class AgentRuntime implements AutoCloseable {
         close();
     }
 
-    /** Stops every tunnel's router processes from the persisted state, once; prints what it stopped. */
+    /**
+     * Stops every tunnel's router processes from the persisted state, once, and prints what it
+     * stopped. A second caller (the main thread woken by the signal that started the shutdown hook)
+     * waits until the first has finished, so nothing closes the manager under a running cleanup.
+     */
     public void cleanupOnExit() {
         if (!cleanedUp.compareAndSet(false, true)) {
+            try {
+                cleanupDone.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
-        if (server != null) {
-            server.close();
+        try {
+            if (server != null) {
+                server.close();
+            }
+            console.println("stopping the router-side processes of every tunnel (they stay wanted)...");
+            CleanupReport report = manager.cleanup(EXIT_CLEANUP_BOUND);
+            print(console, report, "stopped");
+        } finally {
+            cleanupDone.countDown();
         }
-        console.println("stopping the router-side processes of every tunnel (they stay wanted)...");
-        CleanupReport report = manager.cleanup(EXIT_CLEANUP_BOUND);
-        print(console, report, "stopped");
     }
 
     private ObjectNode handle(JsonNode request, java.util.function.Consumer<ObjectNode> emit) throws Exception {

@@ -67,6 +67,8 @@ public final class Autostart {
                 Restart=on-failure
                 RestartSec=5
                 KillSignal=SIGTERM
+                # The JVM reports a SIGTERM stop as 143 after its cleanup hook has run: a clean stop.
+                SuccessExitStatus=143
                 TimeoutStopSec=45
 
                 [Install]
