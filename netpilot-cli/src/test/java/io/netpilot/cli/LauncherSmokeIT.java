@@ -26,6 +26,15 @@ class LauncherSmokeIT {
     }
 
     @Test
+    void everyCommandHasHelpWithExamples() throws Exception {
+        for (String command : java.util.List.of("connect", "agent", "status", "disconnect", "cleanup", "watch", "doctor", "demo", "autostart")) {
+            var help = NetPilotProcess.run(dir, command, "--help");
+            assertThat(help.exitCode()).as("%s --help: %s", command, help.err()).isZero();
+            assertThat(help.out()).as(command).contains("Usage: netpilot " + command).contains("Examples:");
+        }
+    }
+
+    @Test
     void statusJsonOnAnEmptyHomeIsAStableDocument() throws Exception {
         Path home = dir.resolve("home");
         var status = NetPilotProcess.run(dir, "--home", home.toString(), "status", "--json");

@@ -13,6 +13,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code netpilot agent}: the headless agent. */
 @Command(
         name = "agent",
+        mixinStandardHelpOptions = true,
         description = {
             "Run the headless agent: take the home's lock, restore every wanted tunnel (adopting healthy ones),",
             "supervise them, renew their leases, and serve connect/status/watch on <home>/agent.sock.",

@@ -11,6 +11,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code netpilot autostart}: start the agent with the user's session. */
 @Command(
         name = "autostart",
+        mixinStandardHelpOptions = true,
         description = {
             "Start the agent when you log in (or the machine boots, with lingering on), so wanted tunnels come back",
             "by themselves. On Linux: a systemd user unit for 'netpilot agent' and an XDG autostart entry for the",

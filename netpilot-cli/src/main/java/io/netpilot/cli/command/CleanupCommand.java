@@ -20,6 +20,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code netpilot cleanup}: stop NetPilot's processes on one router, with or without state. */
 @Command(
         name = "cleanup",
+        mixinStandardHelpOptions = true,
         description = {
             "Stop every NetPilot tunnel process on a router, found by its cleanup token (np_...), whether or",
             "not this home knows of it; with --port, only that relay port's, plus token-less SSH clients whose",

@@ -24,6 +24,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code netpilot connect}: hands the request to the running agent, or becomes the agent. */
 @Command(
         name = "connect",
+        mixinStandardHelpOptions = true,
         description = {
             "Open a reverse tunnel from a router to the relay and keep it up.",
             "With an agent running, the request goes to it. Otherwise this process becomes the agent",

@@ -34,6 +34,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code netpilot demo}: the whole lifecycle on an embedded relay and router. */
 @Command(
         name = "demo",
+        mixinStandardHelpOptions = true,
         description = {
             "Show the whole lifecycle on this machine, with no router of your own: start an embedded relay and",
             "an embedded router (real SSH servers on 127.0.0.1 whose commands run in real shells), connect, read",

@@ -20,6 +20,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code netpilot disconnect}: stop and forget tunnels. */
 @Command(
         name = "disconnect",
+        mixinStandardHelpOptions = true,
         description = {
             "Stop a tunnel for good: its router processes end, its relay authorization and port are released,",
             "and it is no longer wanted (it will not come back at the next start)."

@@ -30,6 +30,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code netpilot doctor}: one line per check, OK/WARN/FAIL, and what to do. */
 @Command(
         name = "doctor",
+        mixinStandardHelpOptions = true,
         description = {
             "Check the home (permissions, lock, unreadable state files), the relay (reachable, host key pinned,",
             "key login, tunnel account restrictions) and, with --router, the router (reachable, key login, which",

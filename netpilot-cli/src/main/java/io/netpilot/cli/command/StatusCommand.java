@@ -20,6 +20,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code netpilot status}: from the running agent, or from the state files when none runs. */
 @Command(
         name = "status",
+        mixinStandardHelpOptions = true,
         description = {
             "Show one line per wanted tunnel: id, router, relay:port, state, since, RTT, last error.",
             "Asks the running agent; without one, reads the state files (states are then the last ones seen)."

@@ -12,6 +12,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code netpilot watch}: follow the running agent's events. */
 @Command(
         name = "watch",
+        mixinStandardHelpOptions = true,
         description = "Follow the running agent's tunnel events (state changes, probe metrics, port changes, errors) until Ctrl-C.",
         footerHeading = "%nExamples:%n",
         footer = {"  netpilot watch", "  netpilot watch --json | jq -c 'select(.type == \"state\")'"})

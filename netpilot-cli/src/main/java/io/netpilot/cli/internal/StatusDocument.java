@@ -79,9 +79,12 @@ public final class StatusDocument {
         return result;
     }
 
-    /** What is known of a wanted tunnel from the state files alone (no agent running). */
+    /**
+     * What is known of a wanted tunnel from the state files alone (no agent running). The files do not
+     * keep when the last state began, so "since" is when the tunnel was last established.
+     */
     public static TunnelSnapshot fromRecord(TunnelRecord r) {
-        Instant since = r.lastHeartbeat().or(r::established).orElse(Instant.EPOCH);
+        Instant since = r.established().or(r::lastHeartbeat).orElse(Instant.EPOCH);
         return new TunnelSnapshot(r.id(), r.spec().router().address(), r.spec().relay().address(), r.state(), r.port(),
                 since, r.established(), r.lastHeartbeat(), Optional.empty());
     }
