@@ -21,22 +21,17 @@ import io.netpilot.ssh.tunnel.TunnelPlumbing;
 import io.netpilot.state.AgentLock;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.state.StateStores;
+import io.netpilot.testkit.Dirs;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
+import io.netpilot.testkit.Loopback;
 import io.netpilot.testkit.SystemBinaries;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,7 +95,7 @@ public final class LifecycleBench {
                         i, r[0], r[1], r[3] == 1 ? " (adopted)" : " (RELAUNCHED)", r[2], b);
             }
         } finally {
-            deleteTree(root);
+            Dirs.delete(root);
         }
         System.out.println();
         System.out.printf("%-38s %8s %8s %8s%n", "metric (ms, " + runs + " runs)", "median", "min", "max");
@@ -234,17 +229,11 @@ public final class LifecycleBench {
             if (owner != null && !owner.isAlive()) {
                 throw new NetPilotException("the baseline ssh exited with " + owner.exitValue() + " before port " + port + " answered");
             }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                s.setSoTimeout(5000);
-                String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-                if (line != null && line.startsWith("SSH-2.0-")) {
-                    return;
-                }
-                last = String.valueOf(line);
-            } catch (IOException e) {
-                last = e.toString();
+            Optional<String> line = Loopback.firstLine(port, Duration.ofSeconds(5));
+            if (line.filter(l -> l.startsWith("SSH-2.0-")).isPresent()) {
+                return;
             }
+            last = line.orElse("nothing");
             Thread.sleep(5);
         }
         throw new NetPilotException("no SSH banner through 127.0.0.1:" + port + " within " + BOUND.toSeconds() + " s (last: " + last + ")");
@@ -274,25 +263,6 @@ public final class LifecycleBench {
         List<Long> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     /** One agent as the CLI wires it, without Guice: lock, state, SSH client, manager. Closing keeps router processes. */

@@ -5,15 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netpilot.ssh.AgentKeys;
+import io.netpilot.cli.lifecycle.LifecycleRig;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
+import io.netpilot.testkit.Loopback;
 import io.netpilot.testkit.TestTimeouts;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +29,7 @@ class AgentLifecycleIT {
     @TempDir
     Path dir;
 
+    private LifecycleRig rig;
     private EmbeddedRelay relay;
     private EmbeddedRouter router;
     private EmbeddedRouter secondRouter;
@@ -40,27 +37,22 @@ class AgentLifecycleIT {
 
     @BeforeEach
     void servers() {
-        home = dir.resolve("home");
-        relay = EmbeddedRelay.start(dir.resolve("relay"));
-        router = EmbeddedRouter.start(EmbeddedRouter.Flavour.PROCPS, dir.resolve("router"));
-        secondRouter = EmbeddedRouter.start(EmbeddedRouter.Flavour.BUSYBOX, dir.resolve("router2"));
-        AgentKeys keys = AgentKeys.loadOrCreate(home.resolve("id_ed25519"));
-        relay.authorize(keys.keyPair().getPublic());
-        router.authorize(keys.keyPair().getPublic());
-        secondRouter.authorize(keys.keyPair().getPublic());
+        rig = LifecycleRig.start(dir);
+        relay = rig.relay;
+        router = rig.router(EmbeddedRouter.Flavour.PROCPS);
+        secondRouter = rig.router(EmbeddedRouter.Flavour.BUSYBOX);
+        home = rig.home("home").root();
     }
 
     @AfterEach
     void stop() {
-        secondRouter.close();
-        router.close();
-        relay.close();
+        rig.close();
     }
 
     private String[] connectArgs(EmbeddedRouter r, String... extra) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--home", home.toString(), "connect",
                 "--router", r.address().toString(), "--target-port", String.valueOf(r.port()),
-                "--relay", relay.address().toString(), "--port-range", "46000-46999", "--lease-ttl", "30s",
+                "--relay", relay.address().toString(), "--port-range", rig.range.toString(), "--lease-ttl", "30s",
                 "--accept-new-host-keys"));
         args.addAll(java.util.List.of(extra));
         return args.toArray(String[]::new);
@@ -114,9 +106,7 @@ class AgentLifecycleIT {
     }
 
     private JsonNode statusJson() throws Exception {
-        var status = NetPilotProcess.run(dir, "--home", home.toString(), "status", "--json");
-        assertThat(status.exitCode()).as(status.err()).isZero();
-        return JSON.readTree(status.out());
+        return NetPilotProcess.status(dir, home);
     }
 
     private int portFromStatus() throws Exception {
@@ -128,11 +118,7 @@ class AgentLifecycleIT {
         return t.size() == 1 && statusJson().path("agentRunning").asBoolean() ? t.get(0).path("state").asText() : "";
     }
 
-    private static String banner(int port) throws Exception {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            s.setSoTimeout(10_000);
-            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-        }
+    private static String banner(int port) {
+        return Loopback.firstLine(port, Duration.ofSeconds(10)).orElse("");
     }
 }

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netpilot.ssh.AgentKeys;
+import io.netpilot.cli.lifecycle.LifecycleRig;
 import io.netpilot.state.AgentLock;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.testkit.EmbeddedRelay;
@@ -27,18 +27,17 @@ class CommandsIT {
     @TempDir
     Path dir;
 
+    private LifecycleRig rig;
     private EmbeddedRelay relay;
     private EmbeddedRouter router;
     private Path home;
 
     @BeforeEach
     void servers() {
-        home = dir.resolve("home");
-        relay = EmbeddedRelay.start(dir.resolve("relay"));
-        router = EmbeddedRouter.start(EmbeddedRouter.Flavour.PROCPS, dir.resolve("router"));
-        AgentKeys keys = AgentKeys.loadOrCreate(home.resolve("id_ed25519"));
-        relay.authorize(keys.keyPair().getPublic());
-        router.authorize(keys.keyPair().getPublic());
+        rig = LifecycleRig.start(dir);
+        relay = rig.relay;
+        router = rig.router(EmbeddedRouter.Flavour.PROCPS);
+        home = rig.home("home").root();
     }
 
     @AfterEach
@@ -46,8 +45,7 @@ class CommandsIT {
         if (Files.isDirectory(home)) {
             AgentLock.recordedPid(NetPilotHome.at(home)).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
         }
-        router.close();
-        relay.close();
+        rig.close();
     }
 
     @Test
@@ -59,7 +57,7 @@ class CommandsIT {
 
         var detached = NetPilotProcess.run(dir, "--home", h, "connect", "--router", router.address().toString(),
                 "--target-port", String.valueOf(router.port()), "--relay", relay.address().toString(),
-                "--port-range", "45000-45999", "--accept-new-host-keys", "--detach");
+                "--port-range", rig.range.toString(), "--accept-new-host-keys", "--detach");
         assertThat(detached.exitCode()).as(detached.err()).isZero();
         assertThat(detached.out()).contains(" UP ");
         long agentPid = AgentLock.recordedPid(NetPilotHome.at(home)).orElseThrow();

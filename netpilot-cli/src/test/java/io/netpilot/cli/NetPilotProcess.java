@@ -16,12 +16,14 @@ import java.util.concurrent.TimeUnit;
  * -m io.netpilot.cli/...}, not surefire's module path, so a missing {@code requires} fails here.
  * Output goes to files in the test's temp dir so a long-running agent never blocks on a full pipe.
  */
-final class NetPilotProcess implements AutoCloseable {
+public final class NetPilotProcess implements AutoCloseable {
     private static final Path TARGET = Path.of(System.getProperty("user.dir"), "target").toAbsolutePath();
 
-    final Process process;
-    final Path stdout;
-    final Path stderr;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    public final Process process;
+    private final Path stdout;
+    private final Path stderr;
 
     private NetPilotProcess(Process process, Path stdout, Path stderr) {
         this.process = process;
@@ -29,12 +31,12 @@ final class NetPilotProcess implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    static NetPilotProcess start(Path dir, String... args) throws IOException {
+    public static NetPilotProcess start(Path dir, String... args) throws IOException {
         return start(dir, java.util.Map.of(), args);
     }
 
     /** Starts {@code netpilot ARGS} with {@code env} added to this process's environment. */
-    static NetPilotProcess start(Path dir, java.util.Map<String, String> env, String... args) throws IOException {
+    public static NetPilotProcess start(Path dir, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-p", TARGET.resolve("netpilot-cli.jar") + ":" + TARGET.resolve("lib"),
@@ -51,11 +53,11 @@ final class NetPilotProcess implements AutoCloseable {
     }
 
     /** Runs to the end (bounded) and returns the exit code. */
-    static Result run(Path dir, String... args) throws Exception {
+    public static Result run(Path dir, String... args) throws Exception {
         return run(dir, java.util.Map.of(), args);
     }
 
-    static Result run(Path dir, java.util.Map<String, String> env, String... args) throws Exception {
+    public static Result run(Path dir, java.util.Map<String, String> env, String... args) throws Exception {
         try (NetPilotProcess p = start(dir, env, args)) {
             boolean ended = p.process.waitFor(120, TimeUnit.SECONDS);
             assertThat(ended).as("netpilot %s ended in time; stderr: %s", List.of(args), p.err()).isTrue();
@@ -63,16 +65,30 @@ final class NetPilotProcess implements AutoCloseable {
         }
     }
 
-    String out() throws IOException {
+    /** {@code netpilot --home HOME status --json}, parsed; fails the test unless it exits 0. */
+    @SuppressWarnings("exports") // a test helper, compiled into the cli module only for its tests
+    public static com.fasterxml.jackson.databind.JsonNode status(Path dir, Path home) throws Exception {
+        Result r = run(dir, "--home", home.toString(), "status", "--json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        return JSON.readTree(r.out());
+    }
+
+    public String out() throws IOException {
         return Files.readString(stdout, StandardCharsets.UTF_8);
     }
 
-    String err() throws IOException {
+    public String err() throws IOException {
         return Files.readString(stderr, StandardCharsets.UTF_8);
     }
 
+    /** SIGKILL, as a crash or power loss would, and waits for the process to be gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("killed netpilot is gone").isTrue();
+    }
+
     /** SIGTERM, then waits (bounded) for the exit code. */
-    int terminate(Duration within) throws InterruptedException {
+    public int terminate(Duration within) throws InterruptedException {
         process.destroy();
         if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -93,5 +109,6 @@ final class NetPilotProcess implements AutoCloseable {
         }
     }
 
-    record Result(int exitCode, String out, String err) {}
+    /** How a finished run ended. */
+    public record Result(int exitCode, String out, String err) {}
 }

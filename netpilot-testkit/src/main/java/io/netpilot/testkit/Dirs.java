@@ -8,8 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** File-tree chores of the embedded servers. Stateless, thread-safe. */
-final class Dirs {
+/** File-tree chores of the embedded servers, the demo and the benchmarks. Stateless, thread-safe. */
+public final class Dirs {
     private Dirs() {}
 
     /** Deletes everything inside {@code dir}, keeping {@code dir}. Symbolic links are removed, not followed. */
@@ -29,8 +29,12 @@ final class Dirs {
         }
     }
 
-    /** Deletes {@code dir} and everything inside it. */
-    static void delete(Path dir) {
+    /**
+     * Deletes {@code dir} and everything inside it; a missing {@code dir} is not an error.
+     *
+     * @throws UncheckedIOException when something cannot be deleted
+     */
+    public static void delete(Path dir) {
         empty(dir);
         try {
             Files.deleteIfExists(dir);

@@ -8,20 +8,14 @@ import io.netpilot.core.NetPilotException;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.ssh.AgentKeys;
 import io.netpilot.state.NetPilotHome;
-import io.netpilot.testkit.SystemBinaries;
+import io.netpilot.testkit.Dirs;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
-import java.io.BufferedReader;
+import io.netpilot.testkit.Loopback;
+import io.netpilot.testkit.SystemBinaries;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -52,16 +46,16 @@ final class DemoCommand implements Callable<Integer> {
     boolean keepOpen;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() throws IOException {
         Path dir = Files.createTempDirectory("netpilot-demo-");
         try {
             return run(dir);
         } finally {
-            deleteTree(dir);
+            Dirs.delete(dir);
         }
     }
 
-    private int run(Path dir) throws Exception {
+    private int run(Path dir) {
         var console = root.console;
         NetPilotHome home = root.home != null ? root.openHome() : NetPilotHome.at(dir.resolve("home"));
         EmbeddedRouter.Flavour flavour = SystemBinaries.find("busybox").isPresent() ? EmbeddedRouter.Flavour.BUSYBOX : EmbeddedRouter.Flavour.PROCPS;
@@ -129,35 +123,9 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Reads the first line a plain TCP client gets from {@code 127.0.0.1:port}: the router's SSH banner. */
-    static String banner(int port) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            s.setSoTimeout(10_000);
-            String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-            if (line == null || !line.startsWith("SSH-2.0-")) {
-                throw new NetPilotException("expected an SSH banner through port " + port + ", got " + line);
-            }
-            return line;
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+    /** The router's SSH banner as a plain TCP client on {@code 127.0.0.1:port} reads it. */
+    static String banner(int port) {
+        return Loopback.sshBanner(port, Duration.ofSeconds(10))
+                .orElseThrow(() -> new NetPilotException("expected the router's SSH banner through port " + port + ", got nothing"));
     }
 }

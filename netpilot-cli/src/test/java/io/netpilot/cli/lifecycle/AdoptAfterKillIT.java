@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netpilot.cli.NetPilotProcess;
 import io.netpilot.core.CleanupToken;
 import io.netpilot.testkit.EmbeddedRouter;
 import io.netpilot.testkit.TestTimeouts;
@@ -39,12 +40,12 @@ class AdoptAfterKillIT {
             Path home = rig.home("home").root();
             EchoTarget target = rig.closeLater(EchoTarget.start());
 
-            try (AgentProcess first = AgentProcess.start(dir, "--home", home.toString(), "agent", "--lease-ttl", "30s")) {
+            try (NetPilotProcess first = NetPilotProcess.start(dir, "--home", home.toString(), "agent", "--lease-ttl", "30s")) {
                 await().atMost(TestTimeouts.scaled(Duration.ofSeconds(30)))
                         .until(() -> first.out().contains("agent running") || !first.process.isAlive());
                 assertThat(first.process.isAlive()).as("agent runs; stderr: %s", first.err()).isTrue();
 
-                AgentProcess.Result connect = AgentProcess.run(dir, "--home", home.toString(), "connect",
+                NetPilotProcess.Result connect = NetPilotProcess.run(dir, "--home", home.toString(), "connect",
                         "--router", router.address().toString(), "--target-port", String.valueOf(target.port()),
                         "--relay", rig.relay.address().toString(), "--port-range", rig.range.toString(),
                         "--lease-ttl", "30s", "--accept-new-host-keys");
@@ -65,7 +66,7 @@ class AdoptAfterKillIT {
                     assertThat(roundTrip(in, out, "before the kill")).isEqualTo("before the kill");
 
                     first.kill();
-                    try (AgentProcess second = AgentProcess.start(dir, "--home", home.toString(), "agent", "--lease-ttl", "30s")) {
+                    try (NetPilotProcess second = NetPilotProcess.start(dir, "--home", home.toString(), "agent", "--lease-ttl", "30s")) {
                         await().atMost(TestTimeouts.scaled(Duration.ofSeconds(30))).pollInterval(Duration.ofMillis(500))
                                 .until(() -> onlyState(home).equals("UP") || !second.process.isAlive());
                         assertThat(second.process.isAlive()).as("second agent runs; stderr: %s", second.err()).isTrue();
@@ -107,7 +108,7 @@ class AdoptAfterKillIT {
 
     /** The state of the home's only tunnel as a running agent reports it, or "" when there is none or no agent. */
     static String onlyState(Path home) throws Exception {
-        JsonNode status = AgentProcess.status(home.getParent(), home);
+        JsonNode status = NetPilotProcess.status(home.getParent(), home);
         JsonNode tunnels = status.path("tunnels");
         return status.path("agentRunning").asBoolean() && tunnels.size() == 1 ? tunnels.get(0).path("state").asText() : "";
     }

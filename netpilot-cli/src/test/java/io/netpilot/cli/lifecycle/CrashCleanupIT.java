@@ -3,6 +3,7 @@ package io.netpilot.cli.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netpilot.cli.NetPilotProcess;
 import io.netpilot.core.CleanupToken;
 import io.netpilot.testkit.EmbeddedRouter;
 import io.netpilot.testkit.TestTimeouts;
@@ -28,11 +29,11 @@ class CrashCleanupIT {
             EmbeddedRouter router = rig.router(EmbeddedRouter.Flavour.BUSYBOX);
             Path home = rig.home("home").root();
             String ttl = TTL.toSeconds() + "s";
-            try (AgentProcess agent = AgentProcess.start(dir, "--home", home.toString(), "agent", "--lease-ttl", ttl)) {
+            try (NetPilotProcess agent = NetPilotProcess.start(dir, "--home", home.toString(), "agent", "--lease-ttl", ttl)) {
                 await().atMost(TestTimeouts.scaled(Duration.ofSeconds(30)))
                         .until(() -> agent.out().contains("agent running") || !agent.process.isAlive());
                 assertThat(agent.process.isAlive()).as("agent runs; stderr: %s", agent.err()).isTrue();
-                AgentProcess.Result connect = AgentProcess.run(dir, "--home", home.toString(), "connect",
+                NetPilotProcess.Result connect = NetPilotProcess.run(dir, "--home", home.toString(), "connect",
                         "--router", router.address().toString(), "--target-port", String.valueOf(router.port()),
                         "--relay", rig.relay.address().toString(), "--port-range", rig.range.toString(),
                         "--lease-ttl", ttl, "--accept-new-host-keys");

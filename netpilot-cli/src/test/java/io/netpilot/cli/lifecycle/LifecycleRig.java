@@ -24,12 +24,8 @@ import io.netpilot.state.StateStores;
 import io.netpilot.testkit.Binaries;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
-import java.io.BufferedReader;
+import io.netpilot.testkit.Loopback;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,7 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #close()} (managers, SSH clients, routers, relay; the testkit's close fails the test when a
  * process it started survives). Not thread-safe: one test at a time.
  */
-final class LifecycleRig implements AutoCloseable {
+public final class LifecycleRig implements AutoCloseable {
     /** Probe every second, repair after 2 failures, short backoff, a 20 s connect wait. */
     static final ManagerSettings FAST = ManagerSettings.DEFAULTS
             .withProbing(Duration.ofSeconds(1), Duration.ofSeconds(2), 2)
@@ -56,9 +52,9 @@ final class LifecycleRig implements AutoCloseable {
     private static final AtomicInteger NEXT_RANGE = new AtomicInteger((int) (ProcessHandle.current().pid() % 40));
 
     final Path dir;
-    final EmbeddedRelay relay;
+    public final EmbeddedRelay relay;
     /** A range of relay ports of its own, so that parallel or leftover tests never compete for one. */
-    final PortRange range;
+    public final PortRange range;
     private final List<EmbeddedRouter> routers = new ArrayList<>();
     private final List<Agent> agents = new ArrayList<>();
     private final List<AutoCloseable> extras = new ArrayList<>();
@@ -71,7 +67,7 @@ final class LifecycleRig implements AutoCloseable {
     }
 
     /** A relay in {@code dir}; add routers with {@link #router}. */
-    static LifecycleRig start(Path dir) {
+    public static LifecycleRig start(Path dir) {
         return new LifecycleRig(dir);
     }
 
@@ -83,7 +79,7 @@ final class LifecycleRig implements AutoCloseable {
     }
 
     /** A new router of {@code flavour}, closed with the rig. */
-    EmbeddedRouter router(EmbeddedRouter.Flavour flavour) {
+    public EmbeddedRouter router(EmbeddedRouter.Flavour flavour) {
         requireFlavour(flavour);
         EmbeddedRouter r = EmbeddedRouter.start(flavour, dir.resolve("router" + routers.size()));
         routers.add(r);
@@ -91,7 +87,7 @@ final class LifecycleRig implements AutoCloseable {
     }
 
     /** The home {@code name} in the rig's dir; its agent key (made now) may log in to the relay and every router so far. */
-    NetPilotHome home(String name) {
+    public NetPilotHome home(String name) {
         NetPilotHome home = NetPilotHome.at(dir.resolve(name));
         AgentKeys keys = AgentKeys.loadOrCreate(home.agentKeyFile());
         relay.authorize(keys.keyPair().getPublic());
@@ -145,28 +141,17 @@ final class LifecycleRig implements AutoCloseable {
 
     /** The first line a plain TCP client reads from {@code 127.0.0.1:port}, or empty when nothing answers. */
     static Optional<String> banner(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            s.setSoTimeout(5000);
-            return Optional.ofNullable(new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine());
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return Loopback.firstLine(port, Duration.ofSeconds(5));
     }
 
     /** Whether {@code port} on 127.0.0.1 carries the router's SSH banner. */
     static boolean carriesBanner(int port) {
-        return banner(port).filter(l -> l.startsWith("SSH-2.0-")).isPresent();
+        return Loopback.sshBanner(port, Duration.ofSeconds(5)).isPresent();
     }
 
     /** Whether something accepts connections on 127.0.0.1:{@code port}. */
     static boolean accepting(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return Loopback.accepting(port);
     }
 
     /** The supervisor pid the router's work dir records for {@code token}, if any. */
