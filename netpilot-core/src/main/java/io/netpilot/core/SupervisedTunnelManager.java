@@ -11,4 +11,21 @@ public interface SupervisedTunnelManager extends TunnelManager {
      * throws.
      */
     void networkChanged();
+
+    /**
+     * Takes back the tunnels a router still runs that the state does not know, for example after a
+     * corrupt {@code tunnel-state.json} was set aside: lists the router's tokens and, for each one no
+     * wanted tunnel holds, reads what it was launched with. A described tunnel is wanted again (saved
+     * with its token and port) and restored as {@link #restore()} does: adopted when its processes
+     * run and the probe passes, else relaunched on the same port, then supervised. A token that
+     * cannot be described, or that duplicates a tunnel already wanted, is stopped and its files
+     * removed. The router is opened with {@code credentials} and only its pinned host key; the relay
+     * with the agent's key.
+     *
+     * @return what was taken back and what was stopped
+     * @throws RouterUnreachableException when the router cannot be reached
+     * @throws HostKeyUnknownException, HostKeyMismatchException, AuthenticationFailedException when
+     *     the router refused the login; nothing was changed
+     */
+    RediscoveryReport rediscover(RouterEndpoint router, Credentials credentials);
 }

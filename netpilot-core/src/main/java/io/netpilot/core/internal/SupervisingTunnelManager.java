@@ -15,6 +15,9 @@ import io.netpilot.core.NetPilotException;
 import io.netpilot.core.PortAllocator;
 import io.netpilot.core.PortLease;
 import io.netpilot.core.PortUnavailableException;
+import io.netpilot.core.PortRange;
+import io.netpilot.core.RediscoveryReport;
+import io.netpilot.core.RelayEndpoint;
 import io.netpilot.core.RelayUnreachableException;
 import io.netpilot.core.RemoteProcess;
 import io.netpilot.core.RemoteProcessController;
@@ -33,6 +36,7 @@ import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.TunnelState;
+import io.netpilot.core.spi.DiscoveredTunnel;
 import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.LaunchPlan;
 import io.netpilot.core.spi.ProbeResult;
@@ -50,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -704,8 +709,12 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
         }
     }
 
-    /** Adopts the tunnel when it is healthy, else relaunches it; a failure leaves it to supervision. */
-    private void restoreLocked(Tunnel t) {
+    /**
+     * Adopts the tunnel when it is healthy, else relaunches it; a failure leaves it to supervision.
+     *
+     * @return whether its running processes were adopted
+     */
+    private boolean restoreLocked(Tunnel t) {
         TunnelRecord rec = t.record();
         TunnelSpec spec = rec.spec();
         CleanupToken token = rec.token().orElseThrow();
@@ -725,7 +734,7 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
                     LOG.info("adopted the running tunnel {} on relay port {}", t.id(), port);
                     markUp(t, reached, false);
                     recordRouter(spec, c -> c.succeeded(now()));
-                    return;
+                    return true;
                 }
             }
             LOG.info("tunnel {} is not healthy (supervisor {}); relaunching it on relay port {}",
@@ -738,6 +747,126 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
             t.lastProbeFailure = e.getMessage();
             recordRouter(spec, c -> c.failed(e.getMessage()));
             noteFailure(t, e);
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- rediscover
+
+    @Override
+    @SuppressWarnings("try") // the MDC entry is the resource; the body never names it
+    public RediscoveryReport rediscover(RouterEndpoint router, Credentials credentials) {
+        ensureOpen();
+        Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(credentials, "credentials");
+        RemoteShell shell;
+        try {
+            shell = connector.open(router.address(), credentials, HostKeyPolicy.PINNED_ONLY);
+        } catch (HostUnreachableException e) {
+            throw routerUnreachable(router.address(), e);
+        }
+        List<RediscoveryReport.Found> found = new ArrayList<>();
+        List<RediscoveryReport.Orphan> orphans = new ArrayList<>();
+        try {
+            List<CleanupToken> tokens = onRouterAt(router.address(), () -> launcher.tokens(shell));
+            for (CleanupToken token : tokens) {
+                if (wantedTokens().contains(token)) {
+                    continue;
+                }
+                try (MDC.MDCCloseable ignored = MDC.putCloseable("token", token.value())) {
+                    Optional<TunnelRecord> rebuilt = token.belongsTo(router.id())
+                            ? onRouterAt(router.address(), () -> launcher.describe(shell, token)).flatMap(d -> rebuild(router, d))
+                            : Optional.empty();
+                    Optional<RediscoveryReport.Found> back = rebuilt.flatMap(rec -> takeBack(rec, credentials));
+                    if (back.isPresent()) {
+                        found.add(back.get());
+                    } else {
+                        orphans.add(stopOrphan(router, shell, token, rebuilt.isPresent()
+                                ? "another tunnel with the same router, target and relay is already wanted"
+                                : token.belongsTo(router.id()) ? "the router has no valid launch plan for it"
+                                : "its token names another router address than " + router.address()));
+                    }
+                }
+            }
+        } finally {
+            Tunnel.closeQuietly(shell);
+        }
+        LOG.info("rediscovery on {}: {} tunnel(s) taken back, {} orphan(s) stopped", router.address(), found.size(), orphans.size());
+        return new RediscoveryReport(router.address(), found, orphans);
+    }
+
+    private Set<CleanupToken> wantedTokens() {
+        Set<CleanupToken> wanted = new HashSet<>();
+        store.tunnels().forEach(r -> r.token().ifPresent(wanted::add));
+        tunnels.values().forEach(t -> t.record().token().ifPresent(wanted::add));
+        return wanted;
+    }
+
+    /** The wanted tunnel {@code d} describes, reached at {@code router}; empty when the parts do not make a valid spec. */
+    private Optional<TunnelRecord> rebuild(RouterEndpoint router, DiscoveredTunnel d) {
+        try {
+            RelayEndpoint relay = new RelayEndpoint(d.relay(), d.relay().user(), Optional.empty());
+            int target = d.forward().targetPort();
+            TunnelSpec spec = new TunnelSpec(TunnelId.derive(router.address(), target, d.relay()), router, relay, target,
+                    PortRange.DEFAULT, OptionalInt.empty(), d.leaseTtl());
+            return Optional.of(new TunnelRecord(spec, OptionalInt.of(d.token().port()), Optional.of(d.token()),
+                    TunnelState.STOPPED, Optional.empty(), Optional.empty()));
+        } catch (NetPilotException e) {
+            LOG.warn("the launch plan of {} does not make a valid tunnel: {}", d.token(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Makes {@code rec} wanted again and restores it; empty (nothing changed) when its id is already
+     * wanted with another token, so the caller stops this one as a duplicate.
+     */
+    @SuppressWarnings("try") // the MDC entry is the resource; the body never names it
+    private Optional<RediscoveryReport.Found> takeBack(TunnelRecord rec, Credentials credentials) {
+        if (store.tunnel(rec.id()).isPresent()) {
+            LOG.warn("{} would be tunnel {}, which is already wanted with token {}; stopping it as a duplicate",
+                    rec.token().orElseThrow(), rec.id(), store.tunnel(rec.id()).flatMap(TunnelRecord::token).map(Object::toString).orElse("none"));
+            return Optional.empty();
+        }
+        Tunnel t = new Tunnel(rec, credentials, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY, now());
+        t.lock.lock();
+        try {
+            if (tunnels.putIfAbsent(rec.id(), t) != null) {
+                return Optional.empty();
+            }
+            store.saveTunnel(rec);
+            LOG.info("rediscovered {} as tunnel {} on relay port {}; restoring it", rec.token().orElseThrow(), rec.id(), rec.port().getAsInt());
+            boolean adopted;
+            try (MDC.MDCCloseable ignored = MDC.putCloseable("tunnel", rec.id().value())) {
+                adopted = restoreLocked(t);
+            }
+            startSupervision(t);
+            return Optional.of(new RediscoveryReport.Found(rec.token().orElseThrow(), t.snapshot(), adopted));
+        } catch (RuntimeException e) {
+            tunnels.remove(rec.id(), t);
+            throw e;
+        } finally {
+            t.lock.unlock();
+        }
+    }
+
+    private RediscoveryReport.Orphan stopOrphan(RouterEndpoint router, RemoteShell shell, CleanupToken token, String why) {
+        LOG.warn("stopping {} on {}: {}", token, router.address(), why);
+        try {
+            StopResult r = onRouterAt(router.address(), () -> stopRouterSide(shell, token));
+            return new RediscoveryReport.Orphan(token, r.stopped(), r.survivors(), r.complete() ? Optional.empty()
+                    : Optional.of(r.survivors().size() + " process(es) survived; the router ends them when their lease lapses"));
+        } catch (NetPilotException e) {
+            return new RediscoveryReport.Orphan(token, List.of(), List.of(), Optional.of("could not stop it (" + why + "): "
+                    + e.getMessage() + "; `netpilot clean --force` tries again, and its lease ends it"));
+        }
+    }
+
+    private static <T> T onRouterAt(SshAddress address, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (HostUnreachableException e) {
+            throw routerUnreachable(address, e);
         }
     }
 

@@ -3,6 +3,7 @@ package io.netpilot.core.spi;
 import io.netpilot.core.CleanupToken;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The router side of a tunnel: the router's own key pair, the supervisor script, its lease and its
@@ -35,9 +36,18 @@ public interface TunnelLauncher {
     /** Asks the supervisor to stop (stop file); it ends itself and its children. */
     void requestStop(RemoteShell router, CleanupToken token);
 
-    /** Deletes the tunnel's files from the work dir (after its processes are gone). */
+    /** Deletes the tunnel's files, its plan included, from the work dir (after its processes are gone). */
     void removeFiles(RemoteShell router, CleanupToken token);
 
     /** The tokens that have files in the router's work dir. */
     List<CleanupToken> tokens(RemoteShell router);
+
+    /**
+     * What the tunnel {@code token} was launched with, as the router's work dir recorded it at
+     * launch ({@code <token>.plan}), so that an agent that lost its state can take the tunnel back.
+     *
+     * @return the tunnel, or empty when the router has no plan for it or the plan is not valid
+     *     (never trusted raw: every value is validated)
+     */
+    Optional<DiscoveredTunnel> describe(RemoteShell router, CleanupToken token);
 }

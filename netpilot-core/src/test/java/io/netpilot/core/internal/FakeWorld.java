@@ -16,6 +16,7 @@ import io.netpilot.core.SshAddress;
 import io.netpilot.core.StopPolicy;
 import io.netpilot.core.StopResult;
 import io.netpilot.core.spi.CommandResult;
+import io.netpilot.core.spi.DiscoveredTunnel;
 import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.LaunchPlan;
 import io.netpilot.core.spi.ProbeResult;
@@ -33,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -107,6 +109,8 @@ final class FakeWorld {
     final class FakeRouter extends Host {
         final Map<CleanupToken, Sup> sups = new LinkedHashMap<>();
         final Set<CleanupToken> files = new LinkedHashSet<>();
+        /** The launch plans in the work dir ({@code <token>.plan}); a test may delete one. */
+        final Map<CleanupToken, LaunchPlan> plans = new LinkedHashMap<>();
         final List<CleanupToken> launched = new CopyOnWriteArrayList<>();
         final List<Long> launchNanos = new CopyOnWriteArrayList<>();
         final List<RemoteProcess> legacy = new ArrayList<>();
@@ -142,6 +146,7 @@ final class FakeWorld {
                 }
                 sups.clear();
                 files.clear();
+                plans.clear();
             }
         }
 
@@ -302,6 +307,7 @@ final class FakeWorld {
                 Sup s = new Sup(plan.token(), pids.getAndAdd(2), plan, clock.instant().plus(plan.leaseTtl()));
                 r.sups.put(plan.token(), s);
                 r.files.add(plan.token());
+                r.plans.put(plan.token(), plan);
                 int port = plan.forward().remotePort();
                 if (!r.routerKey().equals(relay.authorized.get(plan.token()))) {
                     s.log = "Permission denied (publickey).";
@@ -350,6 +356,7 @@ final class FakeWorld {
             synchronized (FakeWorld.this) {
                 r.files.remove(token);
                 r.sups.remove(token);
+                r.plans.remove(token);
             }
         }
 
@@ -358,6 +365,15 @@ final class FakeWorld {
             FakeRouter r = routerOf(router);
             synchronized (FakeWorld.this) {
                 return List.copyOf(r.files);
+            }
+        }
+
+        @Override
+        public Optional<DiscoveredTunnel> describe(RemoteShell router, CleanupToken token) {
+            FakeRouter r = routerOf(router);
+            synchronized (FakeWorld.this) {
+                return Optional.ofNullable(r.plans.get(token))
+                        .map(p -> new DiscoveredTunnel(p.token(), p.forward(), p.relay(), p.leaseTtl()));
             }
         }
     }
