@@ -18,6 +18,8 @@ module io.netpilot.cli {
 
     exports io.netpilot.cli;
 
+    provides ch.qos.logback.classic.spi.Configurator with io.netpilot.cli.internal.LogConfigurator;
+
     opens io.netpilot.cli.command to info.picocli;
     opens io.netpilot.cli.internal to com.google.guice;
 }

@@ -16,12 +16,15 @@ import org.slf4j.LoggerFactory;
  * home is open (5 files of 5 MB). Call {@link #stderr} before the first logger is made.
  */
 public final class LogSetup {
+    /** {@code DEBUG} with {@code -v}, else {@code OFF}; read by {@link LogConfigurator}. */
+    static final String STDERR_LEVEL_PROPERTY = "netpilot.stderr.level";
+
     private static boolean fileAttached;
 
     private LogSetup() {}
 
     public static void stderr(boolean verbose) {
-        System.setProperty("netpilot.stderr.level", verbose ? "DEBUG" : "OFF");
+        System.setProperty(STDERR_LEVEL_PROPERTY, verbose ? "DEBUG" : "OFF");
     }
 
     /** Adds the rotated log file in {@code logs}; once per process. */
