@@ -48,6 +48,24 @@ class LauncherSmokeIT {
     }
 
     @Test
+    void statusReportsAnUnreadableStateFileAndChangesNothing() throws Exception {
+        Path home = dir.resolve("home");
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("tunnel-state.json"), "{\"schemaVersion\":1,\"tunnels\":[");
+
+        var status = NetPilotProcess.run(dir, "--home", home.toString(), "status", "--json");
+
+        assertThat(status.exitCode()).as(status.err()).isZero();
+        assertThat(status.err()).contains("tunnel-state.json could not be read");
+        JsonNode doc = new ObjectMapper().readTree(status.out());
+        assertThat(doc.path("problems")).singleElement().satisfies(p -> assertThat(p.asText()).contains("tunnel-state.json"));
+        assertThat(Files.readString(home.resolve("tunnel-state.json"))).isEqualTo("{\"schemaVersion\":1,\"tunnels\":[");
+        try (var files = Files.list(home)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(".corrupt-"));
+        }
+    }
+
+    @Test
     void completionScriptIsGenerated() throws Exception {
         var completion = NetPilotProcess.run(dir, "generate-completion");
         assertThat(completion.exitCode()).isZero();

@@ -30,4 +30,17 @@ public final class StateStores {
     public static StateStore open(NetPilotHome home, Clock clock) {
         return StateBindings.open(Objects.requireNonNull(home, "home"), Objects.requireNonNull(clock, "clock"));
     }
+
+    /**
+     * A read-only view of {@code home}'s state, for commands that only look ({@code status}) and may
+     * run beside an agent or before one: it reads the files as {@link #open} does but never moves,
+     * writes or deletes one. A file that cannot be read is left in place and listed in
+     * {@link StateStore#problems()}; every change throws {@link IllegalStateException}.
+     *
+     * @throws UnsupportedSchemaException when a file was written by a newer NetPilot
+     * @throws StateCorruptException when a file cannot be read at all (permissions)
+     */
+    public static StateStore view(NetPilotHome home) {
+        return StateBindings.view(Objects.requireNonNull(home, "home"));
+    }
 }

@@ -57,7 +57,7 @@ final class CleanupCommand implements Callable<Integer> {
         Credentials credentials = routerKey == null ? Credentials.AGENT_KEY : new Credentials.KeyFile(routerKey);
         NetPilotHome home = root.openHome();
         if (!force) {
-            List<String> wanted = AgentRuntime.persistedTunnels(home).stream()
+            List<String> wanted = AgentRuntime.persistedTunnels(home).tunnels().stream()
                     .filter(t -> t.router().hostAndPort().equals(address.hostAndPort())).map(t -> t.id().value()).toList();
             if (!wanted.isEmpty()) {
                 throw new InvalidInputException("this home still wants " + wanted + " on " + address

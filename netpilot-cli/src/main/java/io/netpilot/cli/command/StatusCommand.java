@@ -40,6 +40,7 @@ final class StatusCommand implements Callable<Integer> {
         Path homePath = root.homePath();
         boolean running;
         List<TunnelSnapshot> tunnels;
+        List<String> problems = List.of();
         Optional<ControlClient> agent = ControlClient.connect(homePath.resolve("agent.sock"));
         if (agent.isPresent()) {
             try (ControlClient client = agent.get()) {
@@ -49,10 +50,18 @@ final class StatusCommand implements Callable<Integer> {
             }
         } else {
             running = false;
-            tunnels = Files.isDirectory(homePath) ? AgentRuntime.persistedTunnels(root.openHome()) : List.of();
+            AgentRuntime.Persisted persisted = Files.isDirectory(homePath)
+                    ? AgentRuntime.persistedTunnels(root.openHome())
+                    : new AgentRuntime.Persisted(List.of(), List.of());
+            tunnels = persisted.tunnels();
+            problems = persisted.problems();
         }
+        problems.forEach(root.console::warn);
         if (json) {
-            root.console.println(StatusDocument.status(running, tunnels).toPrettyString());
+            var doc = StatusDocument.status(running, tunnels);
+            var list = doc.putArray("problems");
+            problems.forEach(list::add);
+            root.console.println(doc.toPrettyString());
         } else if (tunnels.isEmpty()) {
             root.console.println("no tunnels" + (running ? "" : " (no agent running)"));
         } else {

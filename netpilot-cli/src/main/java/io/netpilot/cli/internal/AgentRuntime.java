@@ -26,7 +26,6 @@ import io.netpilot.state.AgentLock;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.state.StateStores;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -241,10 +240,22 @@ public final class AgentRuntime implements AutoCloseable {
         return reports;
     }
 
-    /** The wanted tunnels as the state files have them (no agent, no lock, no network). */
-    public static List<TunnelSnapshot> persistedTunnels(NetPilotHome home) {
-        return StateStores.open(home, Clock.systemUTC()).tunnels().stream().map(StatusDocument::fromRecord).toList();
+    /**
+     * The wanted tunnels as the state files have them, read through a view that changes nothing (no
+     * agent, no lock, no network), with any file that could not be read.
+     */
+    public static Persisted persistedTunnels(NetPilotHome home) {
+        StateStore view = StateStores.view(home);
+        return new Persisted(view.tunnels().stream().map(StatusDocument::fromRecord).toList(), view.problems());
     }
+
+    /**
+     * What the state files hold when no agent runs.
+     *
+     * @param tunnels the wanted tunnels, in their last known states
+     * @param problems the files that could not be read
+     */
+    public record Persisted(List<TunnelSnapshot> tunnels, List<String> problems) {}
 
     /**
      * Stops NetPilot's processes on one router with no state: by token (all of them, or those of

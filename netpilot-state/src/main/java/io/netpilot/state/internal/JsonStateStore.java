@@ -65,6 +65,8 @@ final class JsonStateStore implements StateStore {
     private final ObjectMapper mapper;
     private final ReentrantLock lock = new ReentrantLock();
     private final List<String> problems;
+    /** A view for commands that only look (status): it never moves, writes or deletes a file. */
+    private final boolean readOnly;
 
     // Published snapshots: replaced (never mutated) under the lock, read without it.
     private volatile Map<TunnelId, TunnelRecord> tunnels;
@@ -76,6 +78,12 @@ final class JsonStateStore implements StateStore {
     /** @throws UnsupportedSchemaException when a file was written by a newer NetPilot (nothing is changed) */
     @Inject
     JsonStateStore(NetPilotHome home, @StateClock Clock clock) {
+        this(home, clock, false);
+    }
+
+    /** @param readOnly when true, unreadable files are reported but left in place, and every change is refused */
+    JsonStateStore(NetPilotHome home, Clock clock, boolean readOnly) {
+        this.readOnly = readOnly;
         this.home = Objects.requireNonNull(home, "home");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.mapper = JsonMapper.builder()
@@ -97,7 +105,9 @@ final class JsonStateStore implements StateStore {
         this.routers = decode(raws.get(2), found, StateJson.RouterFile.class,
                 f -> index(f.routers(), StateJson::toDomain, RouterConnection::router, "router"));
         this.problems = List.copyOf(found);
-        files.forEach(this::removeStaleTempFiles);
+        if (!readOnly) {
+            files.forEach(this::removeStaleTempFiles);
+        }
         LOG.info("state loaded from {}: {} tunnels, {} port leases, {} routers{}", home, tunnels.size(), leases.size(),
                 routers.size(), problems.isEmpty() ? "" : "; " + problems.size() + " file(s) quarantined");
     }
@@ -159,7 +169,9 @@ final class JsonStateStore implements StateStore {
                 }
             }
         }
-        found.add(quarantine(raw.file(), error));
+        found.add(readOnly
+                ? raw.file().getFileName() + " could not be read (" + error + "); the next agent start sets it aside"
+                : quarantine(raw.file(), error));
         return Map.of();
     }
 
@@ -228,6 +240,9 @@ final class JsonStateStore implements StateStore {
     // ---------------------------------------------------------------- writing
 
     private void write(Path file, Object content) {
+        if (readOnly) {
+            throw new IllegalStateException("this view of " + home + " is read-only; open the store with StateStores.open to change it");
+        }
         byte[] json;
         try {
             json = mapper.writeValueAsBytes(content);

@@ -20,6 +20,11 @@ public final class StateBindings {
         return new JsonStateStore(home, clock);
     }
 
+    /** A read-only view of {@code home}; see {@code StateStores.view}. */
+    public static StateStore view(NetPilotHome home) {
+        return new JsonStateStore(home, Clock.systemUTC(), true);
+    }
+
     /** Binds {@link NetPilotHome}, the store's own clock and {@link StateStore} (a singleton). */
     public static Module module(NetPilotHome home, Clock clock) {
         Objects.requireNonNull(home, "home");
