@@ -3,19 +3,25 @@ package io.netpilot.ssh.internal.tunnel;
 import static io.netpilot.core.spi.ShellQuoting.quote;
 
 import io.netpilot.core.CleanupToken;
+import io.netpilot.core.Forward;
+import io.netpilot.core.InvalidInputException;
 import io.netpilot.core.RemoteCommandException;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.spi.CommandResult;
+import io.netpilot.core.spi.DiscoveredTunnel;
 import io.netpilot.core.spi.LaunchPlan;
 import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.core.spi.RouterTunnelStatus;
+import io.netpilot.core.spi.ShellQuoting;
 import io.netpilot.core.spi.TunnelLauncher;
 import io.netpilot.ssh.tunnel.ClientKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -42,7 +48,14 @@ final class ShTunnelLauncher implements TunnelLauncher {
     private static final int LOG_TAIL_LINES = 20;
     private static final Logger LOG = LoggerFactory.getLogger(ShTunnelLauncher.class);
     /** A tunnel's file: the token, then one of the protocol's suffixes. */
-    private static final Pattern FILE = Pattern.compile("(" + CleanupToken.FORM.pattern() + ")\\.(pid|lease|log|stop|d)(\\.tmp)?");
+    private static final Pattern FILE = Pattern.compile("(" + CleanupToken.FORM.pattern() + ")\\.(pid|lease|log|stop|plan|d)(\\.tmp)?");
+    /** The version of the plan file's format ({@code version=} line); the only one this launcher reads. */
+    static final String PLAN_VERSION = "1";
+    /** The keys of a plan file, each on one {@code key=value} line. */
+    private static final List<String> PLAN_KEYS = List.of(
+            "version", "relay_user", "relay_host", "relay_port", "remote_port", "target_port", "lease_ttl_seconds");
+    /** More than any valid plan: a bigger file is not read further. */
+    private static final int PLAN_MAX_BYTES = 2048;
 
     private final ClientKind client;
 
@@ -103,6 +116,7 @@ final class ShTunnelLauncher implements TunnelLauncher {
                 + "mkdir -p \"$D/home/.ssh\" || exit 1; "
                 + "printf '%s\\n' " + quote(knownHostsHost + " " + plan.relayHostKey()) + " > \"$D/known_hosts\" || exit 1; "
                 + "printf '%s\\n' " + quote(relay.host() + " " + plan.relayHostKey()) + " > \"$D/home/.ssh/known_hosts\" || exit 1; "
+                + planWrite(plan)
                 + leaseWrite(plan.leaseTtl())
                 + "cd \"$W\" || exit 1; "
                 + "if command -v setsid >/dev/null 2>&1; then setsid sh " + script + " " + args
@@ -125,9 +139,33 @@ final class ShTunnelLauncher implements TunnelLauncher {
         return pid;
     }
 
+    /**
+     * Writes {@code TOKEN.plan} aside and renames it: what the tunnel is launched with, so an agent that
+     * lost its state can take it back ({@link #describe}). Every value comes from a validated record
+     * and is quoted.
+     */
+    private static String planWrite(LaunchPlan plan) {
+        SshAddress relay = plan.relay();
+        List<String> lines = List.of(
+                "version=" + PLAN_VERSION,
+                "relay_user=" + relay.user(),
+                "relay_host=" + relay.host(),
+                "relay_port=" + relay.port(),
+                "remote_port=" + plan.forward().remotePort(),
+                "target_port=" + plan.forward().targetPort(),
+                "lease_ttl_seconds=" + ttlSeconds(plan.leaseTtl()));
+        return "printf '%s\\n' " + String.join(" ", lines.stream().map(ShellQuoting::quote).toList())
+                + " > \"$W/$T.plan.tmp\" && mv -f \"$W/$T.plan.tmp\" \"$W/$T.plan\" || exit 1; ";
+    }
+
+    /** Whole seconds, rounded up, at least one. */
+    private static long ttlSeconds(Duration ttl) {
+        return Math.max(1, ttl.toSeconds() + (ttl.toNanosPart() > 0 ? 1 : 0));
+    }
+
     /** Writes the lease aside and renames it, so the supervisor never reads half a number. */
     private static String leaseWrite(Duration ttl) {
-        long seconds = Math.max(1, ttl.toSeconds() + (ttl.toNanosPart() > 0 ? 1 : 0));
+        long seconds = ttlSeconds(ttl);
         return "echo $(( $(date +%s) + " + seconds + " )) > \"$W/$T.lease.tmp\" && mv -f \"$W/$T.lease.tmp\" \"$W/$T.lease\" || exit 1; ";
     }
 
@@ -189,7 +227,7 @@ final class ShTunnelLauncher implements TunnelLauncher {
     public void removeFiles(RemoteShell router, CleanupToken token) {
         String command = WORK + "T=" + quote(token.value()) + "; [ -d \"$W\" ] || exit 0; "
                 + "rm -rf \"$W/$T.d\" \"$W/$T.pid\" \"$W/$T.pid.tmp\" \"$W/$T.lease\" \"$W/$T.lease.tmp\" "
-                + "\"$W/$T.log\" \"$W/$T.log.tmp\" \"$W/$T.stop\"";
+                + "\"$W/$T.log\" \"$W/$T.log.tmp\" \"$W/$T.stop\" \"$W/$T.plan\" \"$W/$T.plan.tmp\"";
         router.exec(command, COMMAND_TIMEOUT).orThrow("removing the files of tunnel " + token + " on " + router.address());
     }
 
@@ -205,5 +243,74 @@ final class ShTunnelLauncher implements TunnelLauncher {
             }
         }
         return found.stream().map(CleanupToken::new).toList();
+    }
+
+    @Override
+    public Optional<DiscoveredTunnel> describe(RemoteShell router, CleanupToken token) {
+        String command = WORK + "T=" + quote(token.value()) + "; [ -f \"$W/$T.plan\" ] || exit 0; "
+                + "head -c " + PLAN_MAX_BYTES + " \"$W/$T.plan\"";
+        CommandResult result = router.exec(command, COMMAND_TIMEOUT)
+                .orThrow("reading the launch plan of " + token + " on " + router.address());
+        if (result.stdout().isEmpty()) {
+            LOG.info("tunnel {} has no launch plan on {}", token, router.address());
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parsePlan(token, result.stdout()));
+        } catch (InvalidInputException e) {
+            LOG.warn("the launch plan of {} on {} is not valid, so it is not used: {}", token, router.address(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Reads a plan file: exactly the plan's keys, each once, version {@value #PLAN_VERSION}, every value
+     * through core's records.
+     *
+     * @throws InvalidInputException when anything is missing, repeated, unknown or not valid
+     */
+    static DiscoveredTunnel parsePlan(CleanupToken token, String text) {
+        if (text.length() >= PLAN_MAX_BYTES) {
+            throw new InvalidInputException("the plan is longer than " + PLAN_MAX_BYTES + " bytes");
+        }
+        Map<String, String> values = new HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            String key = eq < 0 ? line : line.substring(0, eq);
+            if (eq < 0 || !PLAN_KEYS.contains(key)) {
+                throw new InvalidInputException("unexpected line in the plan: " + printable(line));
+            }
+            if (values.putIfAbsent(key, line.substring(eq + 1)) != null) {
+                throw new InvalidInputException("the plan names " + key + " twice");
+            }
+        }
+        for (String key : PLAN_KEYS) {
+            if (!values.containsKey(key)) {
+                throw new InvalidInputException("the plan has no " + key);
+            }
+        }
+        if (!PLAN_VERSION.equals(values.get("version"))) {
+            throw new InvalidInputException("the plan is version " + printable(values.get("version")) + "; this agent reads " + PLAN_VERSION);
+        }
+        SshAddress relay = new SshAddress(values.get("relay_user"), values.get("relay_host"), number(values, "relay_port", 5));
+        Forward forward = new Forward(number(values, "remote_port", 5), number(values, "target_port", 5));
+        Duration ttl = Duration.ofSeconds(number(values, "lease_ttl_seconds", 6));
+        return new DiscoveredTunnel(token, forward, relay, ttl);
+    }
+
+    private static int number(Map<String, String> values, String key, int maxDigits) {
+        String v = values.get(key);
+        if (!v.matches("[0-9]{1," + maxDigits + "}")) {
+            throw new InvalidInputException(key + " is not a number of at most " + maxDigits + " digits: " + printable(v));
+        }
+        return Integer.parseInt(v);
+    }
+
+    private static String printable(String v) {
+        String cut = v.length() > 60 ? v.substring(0, 60) + "..." : v;
+        return "'" + cut.replaceAll("\\p{Cntrl}", "?") + "'";
     }
 }

@@ -3,6 +3,7 @@ package io.netpilot.ssh.internal.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.netpilot.core.spi.DiscoveredTunnel;
 import io.netpilot.core.spi.ProbeResult;
 import io.netpilot.core.spi.RouterTunnelStatus;
 import io.netpilot.ssh.internal.tunnel.TunnelRig.RouterShell;
@@ -40,6 +41,13 @@ class TunnelLifecycleTest {
             assertThat(status.logTail()).contains("client=" + kind.hint());
             assertThat(rig.gateway.liveSessions(rig.relay)).contains(t.token());
             assertThat(launcher.tokens(rig.router)).containsExactly(t.token());
+            DiscoveredTunnel described = launcher.describe(rig.router, t.token()).orElseThrow();
+            assertThat(described.token()).isEqualTo(t.token());
+            assertThat(described.forward().remotePort()).isEqualTo(t.port());
+            assertThat(described.relay().host()).isEqualTo("127.0.0.1");
+            assertThat(described.relay().user()).isEqualTo(System.getProperty("user.name"));
+            assertThat(described.forward().targetPort()).isEqualTo(described.relay().port());
+            assertThat(described.leaseTtl()).isEqualTo(Duration.ofSeconds(60));
             String client = kind == ClientKind.DBCLIENT ? "dbclient" : kind == ClientKind.AUTOSSH ? "autossh" : "ssh ";
             assertThat(rig.routerProcesses(t.token())).anyMatch(cmd -> cmd.contains(client));
 
@@ -58,6 +66,8 @@ class TunnelLifecycleTest {
                     .map(h -> h.info().commandLine().orElse("")).filter(c -> c.contains(t.token().value()))).isEmpty());
             launcher.removeFiles(rig.router, t.token());
             assertThat(launcher.tokens(rig.router)).isEmpty();
+            assertThat(rig.file(t.token(), ".plan")).doesNotExist();
+            assertThat(launcher.describe(rig.router, t.token())).isEmpty();
         }
     }
 
