@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * What {@link SupervisedTunnelManager#rediscover} found on one router: the tunnels it took back
  * (wanted again, in the state file, supervised) and the orphans it stopped because nothing said what
- * they were for. Immutable, thread-safe.
+ * they were for (or left alone, see {@link Orphan}). Immutable, thread-safe.
  *
  * @param router the router
  * @param found the tunnels taken back, each with its token and how it came back
@@ -41,7 +41,8 @@ public record RediscoveryReport(SshAddress router, List<Found> found, List<Orpha
     }
 
     /**
-     * A token nothing could be rebuilt from.
+     * A token nothing could be rebuilt from (stopped), or one made for another address of the router
+     * (left alone: nothing stopped, {@code error} says why).
      *
      * @param token its cleanup token
      * @param stopped its processes that were stopped

@@ -19,7 +19,8 @@ public interface SupervisedTunnelManager extends TunnelManager {
      * with its token and port) and restored as {@link #restore()} does: adopted when its processes
      * run and the probe passes, else relaunched on the same port, then supervised. A token that
      * cannot be described, or that duplicates a tunnel already wanted, is stopped and its files
-     * removed. The router is opened with {@code credentials} and only its pinned host key; the relay
+     * removed. A token made for another address of the router is left alone and reported as an
+     * orphan with that reason. The router is opened with {@code credentials} and only its pinned host key; the relay
      * with the agent's key.
      *
      * @return what was taken back and what was stopped

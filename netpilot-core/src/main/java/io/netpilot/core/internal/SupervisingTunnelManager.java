@@ -774,17 +774,22 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
                     continue;
                 }
                 try (MDC.MDCCloseable ignored = MDC.putCloseable("token", token.value())) {
-                    Optional<TunnelRecord> rebuilt = token.belongsTo(router.id())
-                            ? onRouterAt(router.address(), () -> launcher.describe(shell, token)).flatMap(d -> rebuild(router, d))
-                            : Optional.empty();
+                    if (!token.belongsTo(router.id())) {
+                        String why = "its token names another address of this router than " + router.address()
+                                + ", so another agent may own it; left alone (`netpilot clean --force` on that router stops it)";
+                        LOG.warn("{}: {}", token, why);
+                        orphans.add(new RediscoveryReport.Orphan(token, List.of(), List.of(), Optional.of(why)));
+                        continue;
+                    }
+                    Optional<TunnelRecord> rebuilt = onRouterAt(router.address(), () -> launcher.describe(shell, token))
+                            .flatMap(d -> rebuild(router, d));
                     Optional<RediscoveryReport.Found> back = rebuilt.flatMap(rec -> takeBack(rec, credentials));
                     if (back.isPresent()) {
                         found.add(back.get());
                     } else {
                         orphans.add(stopOrphan(router, shell, token, rebuilt.isPresent()
                                 ? "another tunnel with the same router, target and relay is already wanted"
-                                : token.belongsTo(router.id()) ? "the router has no valid launch plan for it"
-                                : "its token names another router address than " + router.address()));
+                                : "the router has no valid launch plan for it"));
                     }
                 }
             }

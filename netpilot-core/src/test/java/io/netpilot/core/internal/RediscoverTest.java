@@ -145,6 +145,27 @@ class RediscoverTest {
     }
 
     @Test
+    void aTokenOfAnotherAddressOfTheRouterIsLeftAlone() {
+        CleanupToken foreign = new CleanupToken("np_00000000_" + token.port() + "_zzzzzz");
+        synchronized (h.world) {
+            FakeWorld.Sup original = router.sups.get(token);
+            router.sups.put(foreign, new FakeWorld.Sup(foreign, h.world.pids.getAndAdd(2), original.plan, original.leaseExpiry));
+            router.files.add(foreign);
+        }
+
+        RediscoveryReport report = rediscover(h.manager());
+
+        assertThat(report.orphans()).singleElement().satisfies(o -> {
+            assertThat(o.token()).isEqualTo(foreign);
+            assertThat(o.stopped()).isEmpty();
+            assertThat(o.error()).hasValueSatisfying(e -> assertThat(e).contains("left alone"));
+        });
+        assertThat(router.files).contains(foreign);
+        assertThat(router.aliveSups()).extracting(s -> s.token).contains(foreign);
+        assertThat(report.found()).extracting(RediscoveryReport.Found::token).containsExactly(token);
+    }
+
+    @Test
     void anUnreachableRouterFailsAndChangesNothing() {
         router.reachable = false;
 
