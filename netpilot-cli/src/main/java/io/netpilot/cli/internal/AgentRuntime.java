@@ -10,6 +10,8 @@ import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.NetPilotException;
+import io.netpilot.core.RediscoveryReport;
+import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.StateStore;
@@ -104,12 +106,61 @@ public final class AgentRuntime implements AutoCloseable {
         Thread.ofVirtual().name("netpilot-restore").start(this::restore);
     }
 
-    /** Restores every wanted tunnel now; returns them in their states. */
+    /**
+     * Restores every wanted tunnel now; when tunnel-state.json was unreadable and set aside, then also
+     * takes back from every known router what it still runs (see {@link #rediscover()}). Returns the
+     * tunnels in their states.
+     */
     public List<TunnelSnapshot> restore() {
-        List<TunnelSnapshot> restored = manager.restore();
+        List<TunnelSnapshot> restored = new ArrayList<>(manager.restore());
         restored.forEach(t -> console.println("restored " + t.id() + " " + t.state().name() + " port " + t.port().orElse(0)
                 + t.reason().map(r -> " (" + r + ")").orElse("")));
+        if (tunnelStateSetAside()) {
+            restored.addAll(rediscover());
+        }
         return restored;
+    }
+
+    /** Whether the store found tunnel-state.json unreadable at start and moved it aside. */
+    private boolean tunnelStateSetAside() {
+        String name = home.tunnelStateFile().getFileName().toString();
+        return injector.getInstance(StateStore.class).problems().stream().anyMatch(p -> p.startsWith(name + " "));
+    }
+
+    /**
+     * The wanted tunnels were lost with tunnel-state.json: every router of router-connections.json (kept
+     * in its own file) is asked for its tunnels; each one it can describe is wanted again and adopted or
+     * relaunched, each one it cannot is stopped. One line per tunnel, so nothing happens silently.
+     */
+    private List<TunnelSnapshot> rediscover() {
+        List<RouterConnection> routers = injector.getInstance(StateStore.class).routerConnections();
+        console.warn("tunnel-state.json was set aside; looking for this agent's tunnels on " + routers.size() + " known router(s)");
+        List<TunnelSnapshot> found = new ArrayList<>();
+        for (RouterConnection c : routers) {
+            try {
+                RediscoveryReport report = manager.rediscover(RouterEndpoint.of(c.address()), Credentials.AGENT_KEY);
+                for (RediscoveryReport.Found f : report.found()) {
+                    TunnelSnapshot t = f.tunnel();
+                    console.println("rediscovered " + t.id() + " on " + c.address() + " port " + t.port().orElse(0) + ": "
+                            + t.state().name() + (f.adopted() ? " (adopted)" : t.reason().map(r -> " (" + r + ")").orElse(" (relaunched)")));
+                    found.add(t);
+                }
+                for (RediscoveryReport.Orphan o : report.orphans()) {
+                    if (o.error().isPresent() && o.stopped().isEmpty()) {
+                        console.warn("orphan " + o.token() + " on " + c.address() + ": " + o.error().get());
+                    } else {
+                        console.println("stopped orphan " + o.token() + " on " + c.address() + ": " + o.stopped().size() + " process(es)"
+                                + o.error().map(e -> " (" + e + ")").orElse(""));
+                    }
+                }
+                if (report.found().isEmpty() && report.orphans().isEmpty()) {
+                    console.println("no lost tunnels on " + c.address());
+                }
+            } catch (NetPilotException e) {
+                console.warn("could not look for lost tunnels on " + c.address() + ": " + e.getMessage());
+            }
+        }
+        return found;
     }
 
     /**
