@@ -10,6 +10,7 @@ import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.NetPilotException;
+import io.netpilot.core.NetworkWatcher;
 import io.netpilot.core.RediscoveryReport;
 import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterEndpoint;
@@ -48,6 +49,8 @@ public final class AgentRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AgentRuntime.class);
     /** How long an agent exit may spend stopping router processes; what is left is left to its lease. */
     public static final Duration EXIT_CLEANUP_BOUND = Duration.ofSeconds(20);
+    /** How often the agent compares this machine's interfaces and addresses with the last look. */
+    static final Duration NETWORK_WATCH_INTERVAL = Duration.ofSeconds(2);
 
     private final NetPilotHome home;
     private final Console console;
@@ -175,10 +178,14 @@ public final class AgentRuntime implements AutoCloseable {
         }
         Thread hook = new Thread(this::shutdownFromSignal, "netpilot-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        // A change of this machine's network (Wi-Fi to cable, VPN, wake-up) probes every tunnel at once.
+        NetworkWatcher network = NetworkWatcher.start(NETWORK_WATCH_INTERVAL, manager::networkChanged);
         try {
             stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            network.close();
         }
         cleanupOnExit();
         try {
