@@ -1,10 +1,8 @@
 package io.netpilot.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -66,21 +64,8 @@ public final class RouterExtension implements BeforeEachCallback, AfterEachCallb
     public void afterEach(ExtensionContext context) {
         EmbeddedRouter r = router;
         router = null;
-        if (r == null) {
-            return;
-        }
-        try {
-            r.close();
-            Set<Long> left = r.livePids();
-            if (!left.isEmpty()) {
-                throw new AssertionError("processes started through the router are still alive after it closed: " + left);
-            }
-        } finally {
-            try {
-                Dirs.delete(dir);
-            } catch (UncheckedIOException e) {
-                // A leftover temp dir is not the test's failure.
-            }
+        if (r != null) {
+            Dirs.closeChecked(r, r::livePids, "router", dir);
         }
     }
 }
