@@ -115,7 +115,7 @@ class FaultyLinkTest {
     }
 
     private Socket connect() throws IOException {
-        Socket s = new Socket(InetAddress.getLoopbackAddress(), link.port());
+        Socket s = Loopback.connect(link.port(), Duration.ofSeconds(5));
         s.setSoTimeout((int) TestTimeouts.scaled(Duration.ofSeconds(5)).toMillis());
         return s;
     }

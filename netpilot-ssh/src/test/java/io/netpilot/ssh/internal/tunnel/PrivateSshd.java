@@ -3,10 +3,10 @@ package io.netpilot.ssh.internal.tunnel;
 import static org.awaitility.Awaitility.await;
 
 import io.netpilot.testkit.Binaries;
+import io.netpilot.testkit.Loopback;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,11 +76,7 @@ final class PrivateSshd implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IllegalStateException("sshd exited: " + Files.readString(dir.resolve("sshd.log")));
             }
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return s.isConnected();
-            } catch (IOException notYet) {
-                return false;
-            }
+            return Loopback.accepting(port);
         });
         return server;
     }
