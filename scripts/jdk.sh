@@ -1,8 +1,15 @@
 # Sourced by ./mvnw, ./netpilot and .ci/run: finds a JDK 21 or newer and exports JAVA_HOME.
 # Order: $JAVA_HOME if it is 21+, then Temurin 25, then any JDK under /usr/lib/jvm that is 21+.
+
+# The JDK's major version: from its `release` file (no JVM start, which costs 60-140 ms), else by asking it.
 netpilot_jdk_version() {
-    "$1/bin/java" -XshowSettings:properties -version 2>&1 |
-        sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+    local v=""
+    [ -f "$1/release" ] && v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release")
+    if [ -z "$v" ]; then
+        v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
+            sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')
+    fi
+    echo "$v"
 }
 
 netpilot_pick_jdk() {
