@@ -242,7 +242,7 @@ public final class AgentRuntime implements AutoCloseable {
             }
             case "disconnect" -> {
                 List<TunnelId> done = new ArrayList<>();
-                for (CleanupReport r : disconnect(textOf(request, "id").map(TunnelId::new), textOf(request, "router"), request.path("all").asBoolean())) {
+                for (CleanupReport r : disconnect(StatusDocument.text(request, "id").map(TunnelId::new), StatusDocument.text(request, "router"), request.path("all").asBoolean())) {
                     r.entries().forEach(e -> e.tunnel().ifPresent(done::add));
                 }
                 var list = reply.putArray("disconnected");
@@ -270,10 +270,6 @@ public final class AgentRuntime implements AutoCloseable {
             default -> throw new io.netpilot.core.InvalidInputException("unknown control request '" + op + "'");
         }
         return reply;
-    }
-
-    private static Optional<String> textOf(JsonNode n, String field) {
-        return n.path(field).isTextual() ? Optional.of(n.path(field).asText()) : Optional.empty();
     }
 
     /** Disconnects one tunnel, every tunnel of a router host, or all. */

@@ -89,15 +89,11 @@ public record ConnectArgs(TunnelSpec spec, Optional<Path> routerKey, Optional<Pa
 
     public static ConnectArgs fromJson(JsonNode n) {
         return parse(n.path("router").asText(), n.path("targetPort").asInt(22), n.path("relay").asText(),
-                text(n, "tunnelUser"), text(n, "portRange"),
+                StatusDocument.text(n, "tunnelUser"), StatusDocument.text(n, "portRange"),
                 n.path("port").isInt() ? Optional.of(n.path("port").asInt()) : Optional.empty(),
                 Duration.parse(n.path("leaseTtl").asText(TunnelSpec.DEFAULT_LEASE_TTL.toString())),
-                text(n, "routerKey").map(Path::of), text(n, "relayKey").map(Path::of),
+                StatusDocument.text(n, "routerKey").map(Path::of), StatusDocument.text(n, "relayKey").map(Path::of),
                 n.path("acceptNewHostKeys").asBoolean(false));
-    }
-
-    private static Optional<String> text(JsonNode n, String field) {
-        return n.path(field).isTextual() ? Optional.of(n.path(field).asText()) : Optional.empty();
     }
 
     private static void readable(String option, Path key) {

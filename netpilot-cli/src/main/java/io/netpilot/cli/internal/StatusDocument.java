@@ -132,7 +132,8 @@ public final class StatusDocument {
         };
     }
 
-    private static Optional<String> text(JsonNode n, String field) {
+    /** The text of {@code field}, when it is a JSON string (absent, null or another type: empty). */
+    static Optional<String> text(JsonNode n, String field) {
         JsonNode v = n.path(field);
         return v.isTextual() ? Optional.of(v.asText()) : Optional.empty();
     }

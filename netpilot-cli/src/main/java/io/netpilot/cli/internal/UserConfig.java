@@ -27,13 +27,9 @@ public record UserConfig(Optional<String> relay, Optional<String> tunnelUser, Op
             if (n == null || !n.isObject()) {
                 throw new InvalidInputException(file + " must hold a JSON object such as {\"relay\": \"tunnel@relay.example.com\"}");
             }
-            return new UserConfig(text(n, "relay"), text(n, "tunnelUser"), text(n, "portRange"));
+            return new UserConfig(StatusDocument.text(n, "relay"), StatusDocument.text(n, "tunnelUser"), StatusDocument.text(n, "portRange"));
         } catch (IOException e) {
             throw new InvalidInputException(file + " is not valid JSON (" + e.getMessage() + "); fix or remove it");
         }
-    }
-
-    private static Optional<String> text(JsonNode n, String field) {
-        return n.path(field).isTextual() ? Optional.of(n.path(field).asText()) : Optional.empty();
     }
 }
