@@ -1,5 +1,10 @@
 package io.netpilot.core;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -44,6 +49,16 @@ final class Checks {
             throw new InvalidInputException(what + " must match " + pattern.pattern() + ": " + printable(value));
         }
         return value;
+    }
+
+    /** The first {@code bytes} bytes of the SHA-256 of {@code text} (lower-cased, UTF-8), as hex. */
+    static String sha256Hex(String text, int bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** A value quoted for an error message, with control characters made visible and length bounded. */

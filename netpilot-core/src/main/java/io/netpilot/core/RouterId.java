@@ -1,9 +1,5 @@
 package io.netpilot.core;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
@@ -23,13 +19,7 @@ public record RouterId(String value) {
 
     /** The id of the router reached at {@code host:port} (the login user does not change the router). */
     public static RouterId of(SshAddress address) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(address.hostAndPort().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-            return new RouterId(HexFormat.of().formatHex(digest, 0, 8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return new RouterId(Checks.sha256Hex(address.hostAndPort(), 8));
     }
 
     /** The 8 hex digits used in cleanup tokens. */

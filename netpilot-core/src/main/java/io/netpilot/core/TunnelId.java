@@ -1,10 +1,5 @@
 package io.netpilot.core;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -26,13 +21,7 @@ public record TunnelId(String value) {
      * three always give the same id, so connecting twice finds the tunnel that already exists.
      */
     public static TunnelId derive(SshAddress router, int targetPort, SshAddress relay) {
-        String key = router.hostAndPort() + "|" + targetPort + "|" + relay.hostAndPort();
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-            return new TunnelId("t" + HexFormat.of().formatHex(digest, 0, 4));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return new TunnelId("t" + Checks.sha256Hex(router.hostAndPort() + "|" + targetPort + "|" + relay.hostAndPort(), 4));
     }
 
     @Override
