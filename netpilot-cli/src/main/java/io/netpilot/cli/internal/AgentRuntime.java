@@ -16,9 +16,9 @@ import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.StateStore;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelEventListener;
 import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelNotFoundException;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.spi.RemoteShell;
@@ -56,7 +56,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final Console console;
     private final AgentLock lock;
     private final Injector injector;
-    private final SupervisedTunnelManager manager;
+    private final TunnelManager manager;
     private final Duration defaultLeaseTtl;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean cleanedUp = new AtomicBoolean();
@@ -69,7 +69,7 @@ public final class AgentRuntime implements AutoCloseable {
         this.console = console;
         this.lock = lock;
         this.injector = injector;
-        this.manager = injector.getInstance(SupervisedTunnelManager.class);
+        this.manager = injector.getInstance(TunnelManager.class);
         this.defaultLeaseTtl = defaultLeaseTtl;
     }
 
@@ -96,7 +96,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
     }
 
-    public SupervisedTunnelManager manager() {
+    public TunnelManager manager() {
         return manager;
     }
 

@@ -25,12 +25,13 @@ import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.RouterId;
 import io.netpilot.core.RouterUnreachableException;
 import io.netpilot.core.SshAddress;
+import io.netpilot.core.Subscription;
 import io.netpilot.core.StateStore;
 import io.netpilot.core.StopResult;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelEvent;
 import io.netpilot.core.TunnelEventListener;
 import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelNotFoundException;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
@@ -86,7 +87,7 @@ import org.slf4j.MDC;
  * {@code DEGRADED} with that reason, not {@code ROUTER_UNREACHABLE}, because it carries traffic;
  * {@code ROUTER_UNREACHABLE} and {@code RELAY_UNREACHABLE} mean the probe fails and that host is why.
  */
-final class SupervisingTunnelManager implements SupervisedTunnelManager {
+final class SupervisingTunnelManager implements TunnelManager {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisingTunnelManager.class);
     /** What OpenSSH, dropbear and autossh log when the relay refuses the {@code -R} listener. */
     private static final Pattern BIND_FAILURE = Pattern.compile(
@@ -1165,7 +1166,7 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
     }
 
     @Override
-    public AutoCloseable subscribe(TunnelEventListener listener) {
+    public Subscription subscribe(TunnelEventListener listener) {
         return events.subscribe(listener);
     }
 

@@ -8,8 +8,8 @@ import io.netpilot.core.Credentials;
 import io.netpilot.core.RediscoveryReport;
 import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.RouterUnreachableException;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelEvent;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelState;
@@ -27,7 +27,7 @@ class RediscoverTest {
     @BeforeEach
     void aTunnelTheStateForgot() {
         router = h.world.router("r1.example");
-        SupervisedTunnelManager earlier = h.manager();
+        TunnelManager earlier = h.manager();
         before = earlier.connect(h.request("r1.example"));
         token = h.store.tunnel(before.id()).orElseThrow().token().orElseThrow();
         earlier.close();
@@ -40,13 +40,13 @@ class RediscoverTest {
         h.close();
     }
 
-    private RediscoveryReport rediscover(SupervisedTunnelManager m) {
+    private RediscoveryReport rediscover(TunnelManager m) {
         return m.rediscover(RouterEndpoint.of(router.address), Credentials.AGENT_KEY);
     }
 
     @Test
     void aHealthyTunnelIsAdoptedAndWantedAgainWithItsTokenAndPort() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         assertThat(m.restore()).isEmpty();
 
         RediscoveryReport report = rediscover(m);
@@ -110,7 +110,7 @@ class RediscoverTest {
 
     @Test
     void aTokenAlreadyWantedIsLeftToRestore() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         m.rediscover(RouterEndpoint.of(router.address), Credentials.AGENT_KEY);
         int launches = router.launched.size();
 
@@ -124,7 +124,7 @@ class RediscoverTest {
 
     @Test
     void aSecondTokenForAWantedTunnelIsStoppedAsADuplicate() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         rediscover(m);
         CleanupToken stray = new CleanupToken("np_" + token.routerShortId() + "_" + token.port() + "_zzzzzz");
         synchronized (h.world) {
