@@ -15,6 +15,8 @@ import io.netpilot.core.RediscoveryReport;
 import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.SshAddress;
+import io.netpilot.core.StateFile;
+import io.netpilot.core.StateProblem;
 import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelEventListener;
 import io.netpilot.core.TunnelId;
@@ -88,7 +90,7 @@ public final class AgentRuntime implements AutoCloseable {
             Injector injector = Guice.createInjector(Stage.PRODUCTION, new NetPilotModule(home, settings));
             AgentRuntime runtime = new AgentRuntime(home, console, lock, injector, defaultLeaseTtl);
             injector.getInstance(StateStore.class).problems()
-                    .forEach(p -> console.warn("state file was unreadable and has been set aside: " + p));
+                    .forEach(p -> console.warn("state file was unreadable and has been set aside: " + p.message()));
             return runtime;
         } catch (RuntimeException e) {
             lock.close();
@@ -126,8 +128,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** Whether the store found tunnel-state.json unreadable at start and moved it aside. */
     private boolean tunnelStateSetAside() {
-        String name = home.tunnelStateFile().getFileName().toString();
-        return injector.getInstance(StateStore.class).problems().stream().anyMatch(p -> p.startsWith(name + " "));
+        return injector.getInstance(StateStore.class).problems().stream().anyMatch(p -> p.file() == StateFile.TUNNELS);
     }
 
     /**
@@ -300,7 +301,7 @@ public final class AgentRuntime implements AutoCloseable {
      */
     public static Persisted persistedTunnels(NetPilotHome home) {
         StateStore view = StateStores.view(home);
-        return new Persisted(view.tunnels().stream().map(StatusDocument::fromRecord).toList(), view.problems());
+        return new Persisted(view.tunnels().stream().map(StatusDocument::fromRecord).toList(), view.problems().stream().map(StateProblem::message).toList());
     }
 
     /**
