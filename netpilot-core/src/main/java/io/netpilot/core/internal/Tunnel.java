@@ -1,55 +1,63 @@
 package io.netpilot.core.internal;
 
+import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
+import io.netpilot.core.HostUnreachableException;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
+import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.TunnelState;
 import io.netpilot.core.spi.RemoteShell;
+import io.netpilot.core.spi.ShellConnector;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One tunnel the manager holds in memory: its last persisted record, its live state, its shells and
- * its supervisor thread. Every field that changes is either guarded by {@link #lock} (record, shells,
- * counters) or volatile (what snapshots read without the lock). Thread-safe in that sense.
+ * One tunnel the manager holds in memory: its last persisted record, its live state, its sessions to
+ * the router and the relay, what its supervision has seen (failed probes, lease renewals,
+ * heartbeats), and its supervisor thread. Whoever changes it holds its lock ({@link #lock()});
+ * what snapshots read is volatile and read without it. Thread-safe in that sense.
  */
 final class Tunnel {
-    final ReentrantLock lock = new ReentrantLock();
-    final Credentials routerCredentials;
-    final Credentials relayCredentials;
-    final HostKeyPolicy policy;
+    private static final Logger LOG = LoggerFactory.getLogger(Tunnel.class);
+    /** How long stopping waits for the supervisor thread to end. */
+    private static final Duration SUPERVISOR_STOP_BOUND = Duration.ofSeconds(5);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Credentials routerCredentials;
+    private final Credentials relayCredentials;
+    private final HostKeyPolicy policy;
 
     private volatile TunnelRecord record;
     private volatile TunnelState state;
     private volatile Instant since;
     private volatile Optional<Duration> lastRtt = Optional.empty();
 
-    /** Guarded by {@link #lock}. */
-    RemoteShell routerShell;
-    /** Guarded by {@link #lock}. */
-    RemoteShell relayShell;
-    /** Guarded by {@link #lock}: when the router's lease was last renewed (agent clock). */
-    Instant leaseRenewedAt;
-    /** Guarded by {@link #lock}: when a heartbeat was last written to the store. */
-    Instant heartbeatPersistedAt = Instant.EPOCH;
-    /** Guarded by {@link #lock}: why renewing the lease failed last time, if it did. */
-    Optional<String> leaseProblem = Optional.empty();
-    /** Guarded by {@link #lock}: consecutive failed probes. */
-    int failures;
-    /** Guarded by {@link #lock}: what the last failed probe saw. */
-    String lastProbeFailure = "";
+    // Guarded by the lock.
+    private RemoteShell routerShell;
+    private RemoteShell relayShell;
+    private Instant leaseRenewedAt;
+    private Instant heartbeatPersistedAt = Instant.EPOCH;
+    private Optional<String> leaseProblem = Optional.empty();
+    private int failures;
+    private String lastProbeFailure = "";
 
-    volatile Thread supervisor;
-    volatile boolean stopRequested;
+    private volatile Thread supervisor;
+    private volatile boolean stopRequested;
     private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
 
-    Tunnel(TunnelRecord record, Credentials routerCredentials, Credentials relayCredentials, HostKeyPolicy policy, Instant now) {
+    private Tunnel(TunnelRecord record, Credentials routerCredentials, Credentials relayCredentials, HostKeyPolicy policy,
+            Instant now) {
         this.record = record;
         this.state = record.state();
         this.since = now;
@@ -59,34 +67,76 @@ final class Tunnel {
         this.leaseRenewedAt = now;
     }
 
+    /** A tunnel asked for by {@code request}, starting from {@code initial}; logs in as the request says. */
+    static Tunnel requested(ConnectRequest request, TunnelRecord initial, Instant now) {
+        return new Tunnel(initial, request.routerCredentials(), request.relayCredentials(), request.hostKeyPolicy(), now);
+    }
+
+    /** A tunnel known from the store: logs in to both hosts with the agent's key and trusts only pinned host keys. */
+    static Tunnel fromStore(TunnelRecord record, Instant now) {
+        return new Tunnel(record, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY, now);
+    }
+
+    /** A tunnel found running on a router reached with {@code routerCredentials}; the relay with the agent's key. */
+    static Tunnel rediscovered(TunnelRecord record, Credentials routerCredentials, Instant now) {
+        return new Tunnel(record, routerCredentials, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY, now);
+    }
+
+    void lock() {
+        lock.lock();
+    }
+
+    void lockInterruptibly() throws InterruptedException {
+        lock.lockInterruptibly();
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    private void guarded() {
+        assert lock.isHeldByCurrentThread() : "the lock of tunnel " + id() + " is not held";
+    }
+
     TunnelId id() {
         return record.id();
     }
 
+    TunnelSpec spec() {
+        return record.spec();
+    }
+
+    /** The record as last persisted (or as it would be, for a tunnel not stored). */
     TunnelRecord record() {
         return record;
     }
 
-    void record(TunnelRecord newRecord) {
-        this.record = newRecord;
+    /** Takes {@code saved} as the tunnel's record; the caller has persisted it. */
+    void recorded(TunnelRecord saved) {
+        guarded();
+        if (!saved.id().equals(record.id())) {
+            throw new IllegalArgumentException("record of " + saved.id() + " given to tunnel " + record.id());
+        }
+        this.record = saved;
     }
 
     TunnelState state() {
         return state;
     }
 
-    /** Sets the live state; returns the previous one. */
-    TunnelState state(TunnelState newState, Instant now) {
+    /** Whether it ended (failed or stopped), so a new connect may replace it. */
+    boolean ended() {
+        return state instanceof TunnelState.Failed || state instanceof TunnelState.Stopped;
+    }
+
+    /** Sets the live state; returns the previous one. Its age restarts only when it changed. */
+    TunnelState moveTo(TunnelState next, Instant now) {
         TunnelState old = state;
-        if (!old.equals(newState)) {
-            state = newState;
+        if (!old.equals(next)) {
+            state = next;
             since = now;
         }
         return old;
-    }
-
-    void lastRtt(Duration rtt) {
-        lastRtt = Optional.of(rtt);
     }
 
     TunnelSnapshot snapshot() {
@@ -95,28 +145,148 @@ final class Tunnel {
                 since, r.established(), r.lastHeartbeat(), lastRtt);
     }
 
-    /** Makes the supervisor probe at once instead of at its next interval. */
-    void wake() {
-        wake.offer(Boolean.TRUE);
+    /** It came up (launched, relaunched or adopted) at {@code now}: its lease, heartbeat and failure count start over. */
+    void cameUp(Instant now, Duration rtt) {
+        guarded();
+        failures = 0;
+        leaseRenewedAt = now;
+        heartbeatPersistedAt = now;
+        leaseProblem = Optional.empty();
+        lastRtt = Optional.of(rtt);
     }
 
-    /**
-     * Waits until {@code delay} passed or {@link #wake()} was called.
-     *
-     * @return false when the thread was interrupted
-     */
-    boolean await(Duration delay) {
-        try {
-            wake.poll(Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-            wake.clear();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+    /** A probe passed. */
+    void answered(Duration rtt) {
+        guarded();
+        failures = 0;
+        lastRtt = Optional.of(rtt);
+    }
+
+    /** A probe failed; returns how many failed in a row. */
+    int probeFailed(String reason) {
+        guarded();
+        lastProbeFailure = reason;
+        return ++failures;
+    }
+
+    /** Restoring it failed: the next failed probe (of {@code failuresBeforeRepair}) starts a repair. */
+    void repairAfterNextFailure(String reason, int failuresBeforeRepair) {
+        guarded();
+        failures = failuresBeforeRepair - 1;
+        lastProbeFailure = reason;
+    }
+
+    boolean needsRepair(int failuresBeforeRepair) {
+        return failures >= failuresBeforeRepair;
+    }
+
+    String lastProbeFailure() {
+        return lastProbeFailure;
+    }
+
+    /** Whether a third of its lease passed since it was last renewed (only a launched tunnel has one). */
+    boolean leaseRenewalDue(Instant now) {
+        Duration every = record.spec().leaseTtl().dividedBy(3);
+        return record.token().isPresent() && Duration.between(leaseRenewedAt, now).compareTo(every) >= 0;
+    }
+
+    /** The lease was renewed at {@code now}; returns whether renewing had failed before. */
+    boolean leaseRenewed(Instant now) {
+        guarded();
+        boolean hadProblem = leaseProblem.isPresent();
+        leaseRenewedAt = now;
+        leaseProblem = Optional.empty();
+        return hadProblem;
+    }
+
+    /** Renewing the lease failed; a router session that closed is dropped so the next attempt opens a new one. */
+    void leaseRenewalFailed(String why) {
+        guarded();
+        leaseProblem = Optional.of(why);
+        if (routerShell != null && !routerShell.isOpen()) {
+            closeQuietly(routerShell);
+            routerShell = null;
         }
     }
 
-    void closeShells() {
+    /** Why renewing its lease failed last time, while it fails. */
+    Optional<String> leaseProblem() {
+        return leaseProblem;
+    }
+
+    boolean heartbeatDue(Instant now, Duration every) {
+        return Duration.between(heartbeatPersistedAt, now).compareTo(every) >= 0;
+    }
+
+    void heartbeatPersisted(Instant now) {
+        guarded();
+        heartbeatPersistedAt = now;
+    }
+
+    /** Its router session, opened now when it has none or it closed. */
+    RemoteShell router(ShellConnector connector) {
+        guarded();
+        if (routerShell == null || !routerShell.isOpen()) {
+            closeQuietly(routerShell);
+            routerShell = null;
+            try {
+                routerShell = connector.open(spec().router().address(), routerCredentials, policy);
+            } catch (HostUnreachableException e) {
+                throw Hosts.routerUnreachable(spec().router().address(), e);
+            }
+        }
+        return routerShell;
+    }
+
+    /** Its relay session, opened now when it has none or it closed. */
+    RemoteShell relay(ShellConnector connector) {
+        guarded();
+        if (relayShell == null || !relayShell.isOpen()) {
+            closeQuietly(relayShell);
+            relayShell = null;
+            try {
+                relayShell = connector.open(spec().relay().address(), relayCredentials, policy);
+            } catch (HostUnreachableException e) {
+                throw Hosts.relayUnreachable(spec().relay().address(), e);
+            }
+        }
+        return relayShell;
+    }
+
+    /** Closes its relay session, which stopped answering; the next use opens a new one. */
+    void dropRelay() {
+        guarded();
+        closeQuietly(relayShell);
+        relayShell = null;
+    }
+
+    /**
+     * Uses the sessions {@code previous} (a tunnel of the same router) has open, so cleaning several
+     * tunnels of one router logs in once: its router session, and its relay session when the relay is
+     * the same.
+     */
+    void shareSessionsOf(Tunnel previous) {
+        guarded();
+        routerShell = previous.routerShell;
+        if (previous.relayShell != null && spec().relay().address().equals(previous.relayShell.address())) {
+            relayShell = previous.relayShell;
+        }
+    }
+
+    /** The sessions it holds now. */
+    List<RemoteShell> sessions() {
+        List<RemoteShell> open = new ArrayList<>(2);
+        if (routerShell != null) {
+            open.add(routerShell);
+        }
+        if (relayShell != null) {
+            open.add(relayShell);
+        }
+        return open;
+    }
+
+    void closeSessions() {
+        guarded();
         closeQuietly(routerShell);
         closeQuietly(relayShell);
         routerShell = null;
@@ -130,6 +300,76 @@ final class Tunnel {
             } catch (RuntimeException ignored) {
                 // closing is best effort; the session is dropped either way
             }
+        }
+    }
+
+    /** Starts {@code loop} as its supervisor, on a virtual thread. */
+    void startSupervisor(Runnable loop) {
+        stopRequested = false;
+        supervisor = Thread.ofVirtual().name("netpilot-supervise-" + id()).start(loop);
+    }
+
+    /** Whether its supervisor runs. */
+    boolean supervised() {
+        Thread th = supervisor;
+        return th != null && th.isAlive();
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** Asks its supervisor to stop, without waiting for it. */
+    void requestStop() {
+        stopRequested = true;
+        wake();
+        Thread th = supervisor;
+        if (th != null && th != Thread.currentThread()) {
+            th.interrupt();
+        }
+    }
+
+    /** Asks its supervisor to stop and waits (bounded) until it has; from its own supervisor, only asks. */
+    void stopSupervisor() {
+        requestStop();
+        Thread th = supervisor;
+        if (th != null && th != Thread.currentThread()) {
+            try {
+                if (!th.join(SUPERVISOR_STOP_BOUND)) {
+                    LOG.warn("supervisor of {} did not stop within {}", id(), SUPERVISOR_STOP_BOUND);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Waits until its supervisor (if any) has ended. */
+    void awaitSupervisorEnd() throws InterruptedException {
+        Thread th = supervisor;
+        if (th != null && th != Thread.currentThread()) {
+            th.join();
+        }
+    }
+
+    /** Makes the supervisor check at once instead of at its next interval. */
+    void wake() {
+        wake.offer(Boolean.TRUE);
+    }
+
+    /**
+     * Waits until {@code delay} passed or {@link #wake()} was called.
+     *
+     * @return false when the thread was interrupted
+     */
+    boolean awaitNextCheck(Duration delay) {
+        try {
+            wake.poll(Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            wake.clear();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }
