@@ -15,11 +15,14 @@ import java.util.Optional;
  *     looks (a read-only view leaves it in place, and the next agent start moves it)
  */
 public record StateProblem(StateFile file, Path path, String reason, Optional<Path> setAsideTo) {
+    /** @throws InvalidInputException when the reason is blank: a problem nobody can explain helps nobody */
     public StateProblem {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(path, "path");
-        Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(setAsideTo, "setAsideTo");
+        if (reason == null || reason.isBlank()) {
+            throw new InvalidInputException("a state problem with " + path + " needs a reason");
+        }
     }
 
     /** What happened and what to do, in one sentence for a person. */

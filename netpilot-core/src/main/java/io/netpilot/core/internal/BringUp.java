@@ -23,26 +23,12 @@ import org.slf4j.LoggerFactory;
  * Brings a tunnel up and records it: the first time (with undo of everything on failure), and again
  * after it failed (on its port, or on another when that port is lost). The caller holds the tunnel's
  * lock. Thread-safe.
+ *
+ * <p>A record only to hold its collaborators, not a value.
  */
-final class BringUp {
+record BringUp(ShellConnector connector, TunnelLauncher launcher, TunnelStarter starter, Teardown teardown,
+        TunnelRegistry registry, Recorder recorder) {
     private static final Logger LOG = LoggerFactory.getLogger(BringUp.class);
-
-    private final ShellConnector connector;
-    private final TunnelLauncher launcher;
-    private final TunnelStarter starter;
-    private final Teardown teardown;
-    private final TunnelRegistry registry;
-    private final Recorder recorder;
-
-    BringUp(ShellConnector connector, TunnelLauncher launcher, TunnelStarter starter, Teardown teardown,
-            TunnelRegistry registry, Recorder recorder) {
-        this.connector = connector;
-        this.launcher = launcher;
-        this.starter = starter;
-        this.teardown = teardown;
-        this.registry = registry;
-        this.recorder = recorder;
-    }
 
     /**
      * Brings a never-launched tunnel up and saves it; on failure undoes everything, gives up its

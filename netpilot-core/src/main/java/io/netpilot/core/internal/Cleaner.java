@@ -47,30 +47,12 @@ import org.slf4j.MDC;
  * Takes tunnels down: one on disconnect (and forgets it), every wanted one at agent exit (within a
  * bound, router by router in parallel, keeping them wanted), and everything NetPilot left on a
  * router the state does not know (force cleanup). Thread-safe.
+ *
+ * <p>A record only to hold its collaborators, not a value.
  */
-final class Cleaner {
+record Cleaner(ShellConnector connector, TunnelLauncher launcher, RemoteProcessController processes,
+        Teardown teardown, TunnelRegistry registry, Recorder recorder, StateStore store, StopPolicy stopPolicy) {
     private static final Logger LOG = LoggerFactory.getLogger(Cleaner.class);
-
-    private final ShellConnector connector;
-    private final TunnelLauncher launcher;
-    private final RemoteProcessController processes;
-    private final Teardown teardown;
-    private final TunnelRegistry registry;
-    private final Recorder recorder;
-    private final StateStore store;
-    private final StopPolicy stopPolicy;
-
-    Cleaner(ShellConnector connector, TunnelLauncher launcher, RemoteProcessController processes, Teardown teardown,
-            TunnelRegistry registry, Recorder recorder, StateStore store, StopPolicy stopPolicy) {
-        this.connector = connector;
-        this.launcher = launcher;
-        this.processes = processes;
-        this.teardown = teardown;
-        this.registry = registry;
-        this.recorder = recorder;
-        this.store = store;
-        this.stopPolicy = stopPolicy;
-    }
 
     @SuppressWarnings("try") // the MDC entry is the resource; the body never names it
     CleanupReport disconnect(TunnelId id) {

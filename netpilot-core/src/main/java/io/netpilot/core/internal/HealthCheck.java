@@ -28,28 +28,12 @@ import org.slf4j.LoggerFactory;
  * <p>A tunnel whose probe passes while the agent cannot renew its lease is {@code DEGRADED} with that
  * reason, not {@code ROUTER_UNREACHABLE}: it carries traffic. {@code ROUTER_UNREACHABLE} and
  * {@code RELAY_UNREACHABLE} mean the probe fails and that host is why.
+ *
+ * <p>A record only to hold its collaborators, not a value.
  */
-final class HealthCheck {
+record HealthCheck(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe probe, BringUp bringUp,
+        Recorder recorder, StateStore store, ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
-
-    private final ShellConnector connector;
-    private final TunnelLauncher launcher;
-    private final EndToEndProbe probe;
-    private final BringUp bringUp;
-    private final Recorder recorder;
-    private final StateStore store;
-    private final ManagerSettings settings;
-
-    HealthCheck(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe probe, BringUp bringUp,
-            Recorder recorder, StateStore store, ManagerSettings settings) {
-        this.connector = connector;
-        this.launcher = launcher;
-        this.probe = probe;
-        this.bringUp = bringUp;
-        this.recorder = recorder;
-        this.store = store;
-        this.settings = settings;
-    }
 
     /** One probe (and a lease renewal when due). Returns whether the tunnel answered. */
     boolean check(Tunnel t) {

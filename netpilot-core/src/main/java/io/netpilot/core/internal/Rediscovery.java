@@ -34,30 +34,12 @@ import org.slf4j.MDC;
  * Takes back the tunnels a router still runs that the state does not know (see
  * {@link io.netpilot.core.TunnelManager#rediscover}): each token the router names and no wanted
  * tunnel holds is described, made wanted again and restored, or stopped as an orphan. Thread-safe.
+ *
+ * <p>A record only to hold its collaborators, not a value.
  */
-final class Rediscovery {
+record Rediscovery(ShellConnector connector, TunnelLauncher launcher, Teardown teardown, Restorer restorer,
+        Supervisor supervisor, TunnelRegistry registry, Recorder recorder, StateStore store) {
     private static final Logger LOG = LoggerFactory.getLogger(Rediscovery.class);
-
-    private final ShellConnector connector;
-    private final TunnelLauncher launcher;
-    private final Teardown teardown;
-    private final Restorer restorer;
-    private final Supervisor supervisor;
-    private final TunnelRegistry registry;
-    private final Recorder recorder;
-    private final StateStore store;
-
-    Rediscovery(ShellConnector connector, TunnelLauncher launcher, Teardown teardown, Restorer restorer,
-            Supervisor supervisor, TunnelRegistry registry, Recorder recorder, StateStore store) {
-        this.connector = connector;
-        this.launcher = launcher;
-        this.teardown = teardown;
-        this.restorer = restorer;
-        this.supervisor = supervisor;
-        this.registry = registry;
-        this.recorder = recorder;
-        this.store = store;
-    }
 
     @SuppressWarnings("try") // the MDC entry is the resource; the body never names it
     RediscoveryReport rediscover(RouterEndpoint router, Credentials credentials) {

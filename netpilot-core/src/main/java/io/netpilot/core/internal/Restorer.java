@@ -23,32 +23,13 @@ import org.slf4j.MDC;
  * Agent start: takes every wanted tunnel of the store back under supervision, adopting the ones
  * whose router processes run and answer, relaunching the others on their port. One tunnel's failure
  * is left to its supervision and does not hold up the others. Thread-safe.
+ *
+ * <p>A record only to hold its collaborators, not a value.
  */
-final class Restorer {
+record Restorer(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe probe, BringUp bringUp,
+        Supervisor supervisor, TunnelRegistry registry, Recorder recorder, StateStore store,
+        ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
-
-    private final ShellConnector connector;
-    private final TunnelLauncher launcher;
-    private final EndToEndProbe probe;
-    private final BringUp bringUp;
-    private final Supervisor supervisor;
-    private final TunnelRegistry registry;
-    private final Recorder recorder;
-    private final StateStore store;
-    private final ManagerSettings settings;
-
-    Restorer(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe probe, BringUp bringUp, Supervisor supervisor,
-            TunnelRegistry registry, Recorder recorder, StateStore store, ManagerSettings settings) {
-        this.connector = connector;
-        this.launcher = launcher;
-        this.probe = probe;
-        this.bringUp = bringUp;
-        this.supervisor = supervisor;
-        this.registry = registry;
-        this.recorder = recorder;
-        this.store = store;
-        this.settings = settings;
-    }
 
     /** Restores every wanted tunnel that is not supervised yet, in parallel; returns when each was tried. */
     @SuppressWarnings("try") // the MDC entry is the resource; the body never names it

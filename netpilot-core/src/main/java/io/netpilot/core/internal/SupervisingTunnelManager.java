@@ -61,7 +61,7 @@ final class SupervisingTunnelManager implements TunnelManager {
         this.store = store;
         this.recorder = new Recorder(store, events, clock);
         Teardown teardown = new Teardown(connector, launcher, gateway, allocator, processes, store, settings.stopPolicy());
-        TunnelStarter starter = new TunnelStarter(launcher, gateway, allocator, probe, store, settings, teardown, random);
+        TunnelStarter starter = new TunnelStarter(launcher, gateway, allocator, probe, store, settings, teardown, new Tokens(random));
         this.bringUp = new BringUp(connector, launcher, starter, teardown, registry, recorder);
         HealthCheck health = new HealthCheck(connector, launcher, probe, bringUp, recorder, store, settings);
         this.supervisor = new Supervisor(health, recorder, registry, settings);

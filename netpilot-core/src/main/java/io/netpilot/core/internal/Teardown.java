@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes down what a launch put up: the router's processes and files of a token, the relay's
  * authorization, the relay port and its lease. Stateless over its collaborators; thread-safe.
+ *
+ * <p>A record only to hold its collaborators, not a value.
  */
-final class Teardown {
+record Teardown(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, PortAllocator allocator,
+        RemoteProcessController processes, StateStore store, StopPolicy stopPolicy) {
     private static final Logger LOG = LoggerFactory.getLogger(Teardown.class);
 
     /**
@@ -36,25 +39,6 @@ final class Teardown {
      * @param routerClean whether the router was reached and nothing survived there
      */
     record Stopped(CleanupReport.Entry entry, boolean routerClean) {}
-
-    private final ShellConnector connector;
-    private final TunnelLauncher launcher;
-    private final RelayGateway gateway;
-    private final PortAllocator allocator;
-    private final RemoteProcessController processes;
-    private final StateStore store;
-    private final StopPolicy stopPolicy;
-
-    Teardown(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, PortAllocator allocator,
-            RemoteProcessController processes, StateStore store, StopPolicy stopPolicy) {
-        this.connector = connector;
-        this.launcher = launcher;
-        this.gateway = gateway;
-        this.allocator = allocator;
-        this.processes = processes;
-        this.store = store;
-        this.stopPolicy = stopPolicy;
-    }
 
     /** Asks the supervisor of {@code token} to stop, stops its process trees, and removes its files when none survived. */
     StopResult stopRouterSide(RemoteShell router, CleanupToken token) {

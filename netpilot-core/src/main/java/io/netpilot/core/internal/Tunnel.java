@@ -4,6 +4,8 @@ import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.HostUnreachableException;
+import io.netpilot.core.NetPilotException;
+import io.netpilot.core.SshAddress;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
@@ -13,12 +15,14 @@ import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.core.spi.ShellConnector;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +38,8 @@ final class Tunnel {
     private static final Duration SUPERVISOR_STOP_BOUND = Duration.ofSeconds(5);
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Credentials routerCredentials;
-    private final Credentials relayCredentials;
+    private final Session router;
+    private final Session relay;
     private final HostKeyPolicy policy;
 
     private volatile TunnelRecord record;
@@ -44,8 +48,6 @@ final class Tunnel {
     private volatile Optional<Duration> lastRtt = Optional.empty();
 
     // Guarded by the lock.
-    private RemoteShell routerShell;
-    private RemoteShell relayShell;
     private Instant leaseRenewedAt;
     private Instant heartbeatPersistedAt = Instant.EPOCH;
     private Optional<String> leaseProblem = Optional.empty();
@@ -61,8 +63,8 @@ final class Tunnel {
         this.record = record;
         this.state = record.state();
         this.since = now;
-        this.routerCredentials = routerCredentials;
-        this.relayCredentials = relayCredentials;
+        this.router = new Session(routerCredentials);
+        this.relay = new Session(relayCredentials);
         this.policy = policy;
         this.leaseRenewedAt = now;
     }
@@ -203,9 +205,8 @@ final class Tunnel {
     void leaseRenewalFailed(String why) {
         guarded();
         leaseProblem = Optional.of(why);
-        if (routerShell != null && !routerShell.isOpen()) {
-            closeQuietly(routerShell);
-            routerShell = null;
+        if (router.shell != null && !router.shell.isOpen()) {
+            router.close();
         }
     }
 
@@ -226,38 +227,21 @@ final class Tunnel {
     /** Its router session, opened now when it has none or it closed. */
     RemoteShell router(ShellConnector connector) {
         guarded();
-        if (routerShell == null || !routerShell.isOpen()) {
-            closeQuietly(routerShell);
-            routerShell = null;
-            try {
-                routerShell = connector.open(spec().router().address(), routerCredentials, policy);
-            } catch (HostUnreachableException e) {
-                throw Hosts.routerUnreachable(spec().router().address(), e);
-            }
-        }
-        return routerShell;
+        SshAddress address = spec().router().address();
+        return router.open(connector, address, policy, e -> Hosts.routerUnreachable(address, e));
     }
 
     /** Its relay session, opened now when it has none or it closed. */
     RemoteShell relay(ShellConnector connector) {
         guarded();
-        if (relayShell == null || !relayShell.isOpen()) {
-            closeQuietly(relayShell);
-            relayShell = null;
-            try {
-                relayShell = connector.open(spec().relay().address(), relayCredentials, policy);
-            } catch (HostUnreachableException e) {
-                throw Hosts.relayUnreachable(spec().relay().address(), e);
-            }
-        }
-        return relayShell;
+        SshAddress address = spec().relay().address();
+        return relay.open(connector, address, policy, e -> Hosts.relayUnreachable(address, e));
     }
 
     /** Closes its relay session, which stopped answering; the next use opens a new one. */
     void dropRelay() {
         guarded();
-        closeQuietly(relayShell);
-        relayShell = null;
+        relay.close();
     }
 
     /**
@@ -267,30 +251,50 @@ final class Tunnel {
      */
     void shareSessionsOf(Tunnel previous) {
         guarded();
-        routerShell = previous.routerShell;
-        if (previous.relayShell != null && spec().relay().address().equals(previous.relayShell.address())) {
-            relayShell = previous.relayShell;
+        router.shell = previous.router.shell;
+        RemoteShell previousRelay = previous.relay.shell;
+        if (previousRelay != null && spec().relay().address().equals(previousRelay.address())) {
+            relay.shell = previousRelay;
         }
     }
 
     /** The sessions it holds now. */
     List<RemoteShell> sessions() {
-        List<RemoteShell> open = new ArrayList<>(2);
-        if (routerShell != null) {
-            open.add(routerShell);
-        }
-        if (relayShell != null) {
-            open.add(relayShell);
-        }
-        return open;
+        return Stream.of(router.shell, relay.shell).filter(Objects::nonNull).toList();
     }
 
     void closeSessions() {
         guarded();
-        closeQuietly(routerShell);
-        closeQuietly(relayShell);
-        routerShell = null;
-        relayShell = null;
+        router.close();
+        relay.close();
+    }
+
+    /** One of its two sessions: kept while it is open, opened again once it closed. Guarded by the tunnel's lock. */
+    private static final class Session {
+        private final Credentials credentials;
+        private RemoteShell shell;
+
+        Session(Credentials credentials) {
+            this.credentials = credentials;
+        }
+
+        RemoteShell open(ShellConnector connector, SshAddress address, HostKeyPolicy policy,
+                Function<HostUnreachableException, NetPilotException> unreachable) {
+            if (shell == null || !shell.isOpen()) {
+                close();
+                try {
+                    shell = connector.open(address, credentials, policy);
+                } catch (HostUnreachableException e) {
+                    throw unreachable.apply(e);
+                }
+            }
+            return shell;
+        }
+
+        void close() {
+            closeQuietly(shell);
+            shell = null;
+        }
     }
 
     static void closeQuietly(RemoteShell shell) {

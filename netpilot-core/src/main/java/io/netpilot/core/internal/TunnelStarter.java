@@ -23,8 +23,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * end-to-end probe. Each step that stays is pushed onto the caller's {@link Undo}; a port the relay
  * will not let the router listen on is given back and another one tried (bounded). Knows nothing of
  * the tunnel's state or events. Thread-safe.
+ *
+ * <p>A record only to hold its collaborators, not a value.
  */
-final class TunnelStarter {
+record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocator allocator, EndToEndProbe probe,
+        StateStore store, ManagerSettings settings, Teardown teardown, Tokens tokens) {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelStarter.class);
     /** What OpenSSH, dropbear and autossh log when the relay refuses the {@code -R} listener. */
     private static final Pattern BIND_FAILURE = Pattern.compile(
@@ -56,28 +57,6 @@ final class TunnelStarter {
      * @param why why the first port was given up, when it was
      */
     record Started(int port, CleanupToken token, Duration rtt, int firstPort, String why) {}
-
-    private final TunnelLauncher launcher;
-    private final RelayGateway gateway;
-    private final PortAllocator allocator;
-    private final EndToEndProbe probe;
-    private final StateStore store;
-    private final ManagerSettings settings;
-    private final Teardown teardown;
-    private final RandomGenerator random;
-    private final ReentrantLock randomLock = new ReentrantLock();
-
-    TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocator allocator, EndToEndProbe probe,
-            StateStore store, ManagerSettings settings, Teardown teardown, RandomGenerator random) {
-        this.launcher = launcher;
-        this.gateway = gateway;
-        this.allocator = allocator;
-        this.probe = probe;
-        this.store = store;
-        this.settings = settings;
-        this.teardown = teardown;
-        this.random = random;
-    }
 
     /**
      * Leases a port ({@code requested}, or any free one not in {@code excluded}), launches on it and
@@ -104,7 +83,7 @@ final class TunnelStarter {
             try {
                 store.savePortLease(lease);
                 attemptUndo.push("forget the lease of port " + port, () -> store.removePortLease(lease.relay(), port));
-                CleanupToken token = newToken(rid, port);
+                CleanupToken token = tokens.next(rid, port);
                 ProbeResult.Reached reached = launchAndAwait(spec, router, relay, routerKey, port, token, attemptUndo);
                 undo.adopt(attemptUndo);
                 return new Started(port, token, reached.roundTrip(), first, why);
@@ -241,15 +220,6 @@ final class TunnelStarter {
         boolean listening = Poll.<Boolean>until(stillListening -> !stillListening, settings.connectProbePoll(), PORT_FREED_POLLS,
                 poll -> Hosts.onRelay(spec, () -> gateway.isListening(relay, port)));
         return !listening;
-    }
-
-    private CleanupToken newToken(RouterId router, int port) {
-        randomLock.lock();
-        try {
-            return CleanupToken.generate(router, port, random);
-        } finally {
-            randomLock.unlock();
-        }
     }
 
     private static String lastLine(String text) {

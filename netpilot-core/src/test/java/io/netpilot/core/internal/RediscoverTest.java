@@ -2,6 +2,7 @@ package io.netpilot.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.netpilot.core.CleanupToken;
 import io.netpilot.core.Credentials;
@@ -13,6 +14,7 @@ import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelState;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +68,8 @@ class RediscoverTest {
         assertThat(stored.spec().targetPort()).isEqualTo(22);
         assertThat(stored.spec().leaseTtl()).isEqualTo(h.request("r1.example").spec().leaseTtl());
         assertThat(router.launched).as("adopted, not relaunched").hasSize(1);
-        assertThat(h.stateNames()).containsSubsequence("CONNECTING", "UP");
+        // events reach listeners on their own threads
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(h.stateNames()).containsSubsequence("CONNECTING", "UP"));
         assertThat(m.tunnels()).extracting(TunnelSnapshot::id).containsExactly(before.id());
     }
 

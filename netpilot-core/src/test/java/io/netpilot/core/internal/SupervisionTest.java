@@ -32,7 +32,7 @@ class SupervisionTest {
                 && m.tunnel(up.id()).orElseThrow().state() instanceof TunnelState.Up);
         assertThat(r.launched.get(1)).as("same token, so same port").isEqualTo(r.launched.get(0));
         assertThat(m.tunnel(up.id()).orElseThrow().port()).isEqualTo(up.port());
-        assertThat(h.stateNames()).containsSubsequence("UP", "RECOVERING", "UP");
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(h.stateNames()).containsSubsequence("UP", "RECOVERING", "UP"));
         List<Long> attempts = r.launchNanos.subList(1, r.launchNanos.size()); // the connect's launch is not a repair
         assertThat(attempts).hasSize(4);
         // backoff base 40 ms, doubling, no jitter: the waits before attempts 2, 3, 4 are at least 40, 80, 160 ms
