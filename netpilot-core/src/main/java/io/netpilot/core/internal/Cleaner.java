@@ -22,6 +22,7 @@ import io.netpilot.core.spi.ShellConnector;
 import io.netpilot.core.spi.TunnelLauncher;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -87,34 +88,40 @@ record Cleaner(ShellConnector connector, TunnelLauncher launcher, RemoteProcessC
         Map<RouterId, List<TunnelRecord>> byRouter = wanted.stream()
                 .collect(Collectors.groupingBy(r -> r.spec().router().id(), LinkedHashMap::new, Collectors.toList()));
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        Map<RouterId, CompletableFuture<List<CleanupReport.Entry>>> futures = new LinkedHashMap<>();
-        byRouter.forEach((rid, records) -> futures.put(rid, CompletableFuture.supplyAsync(() -> cleanRouter(records), pool)));
-        String late = "did not answer within the cleanup bound of " + bound;
+        List<CleanupReport.Entry> entries = new ArrayList<>();
         try {
-            CompletableFuture.allOf(futures.values().toArray(CompletableFuture[]::new)).get(bound.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            // each router's outcome is read below
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            late = "cleanup was interrupted";
+            Map<RouterId, CompletableFuture<List<CleanupReport.Entry>>> futures = new LinkedHashMap<>();
+            byRouter.forEach((rid, records) -> futures.put(rid, CompletableFuture.supplyAsync(() -> cleanRouter(records), pool)));
+            String late = awaitAll(futures.values(), bound);
+            // Read each router's outcome before the late ones are interrupted, so they are reported as late.
+            futures.forEach((rid, outcome) -> {
+                if (outcome.state() == Future.State.SUCCESS) {
+                    entries.addAll(outcome.resultNow());
+                } else {
+                    String why = outcome.state() == Future.State.FAILED ? failure(outcome.exceptionNow()) : late;
+                    byRouter.get(rid).forEach(r -> entries.add(unreached(r, why)));
+                }
+            });
         } finally {
             pool.shutdownNow();
-        }
-        List<CleanupReport.Entry> entries = new ArrayList<>();
-        for (Map.Entry<RouterId, CompletableFuture<List<CleanupReport.Entry>>> f : futures.entrySet()) {
-            List<TunnelRecord> records = byRouter.get(f.getKey());
-            CompletableFuture<List<CleanupReport.Entry>> outcome = f.getValue();
-            if (outcome.state() == Future.State.SUCCESS) {
-                entries.addAll(outcome.resultNow());
-            } else {
-                String why = outcome.state() == Future.State.FAILED ? failure(outcome.exceptionNow()) : late;
-                records.forEach(r -> entries.add(unreached(r, why)));
-            }
         }
         CleanupReport report = new CleanupReport(entries);
         LOG.info("cleanup of {} tunnel(s) on {} router(s) done{}", wanted.size(), byRouter.size(),
                 report.complete() ? "" : "; some were left to their leases");
         return report;
+    }
+
+    /** Waits until every one of {@code futures} is done or {@code bound} has passed; returns what to say of the late ones. */
+    private static String awaitAll(Collection<? extends CompletableFuture<?>> futures, Duration bound) {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(bound.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // the caller reads each one's outcome
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "was not waited for: the cleanup was interrupted";
+        }
+        return "did not answer within the cleanup bound of " + bound;
     }
 
     private static String failure(Throwable e) {

@@ -55,11 +55,10 @@ record Restorer(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe
                 try {
                     if (rec.token().isPresent()) {
                         adoptOrRelaunch(t);
+                        supervisor.start(t);
                     } else {
                         launchFirst(t);
-                        return;
                     }
-                    supervisor.start(t);
                 } finally {
                     t.unlock();
                 }
