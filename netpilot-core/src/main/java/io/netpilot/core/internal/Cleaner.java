@@ -60,7 +60,7 @@ record Cleaner(ShellConnector connector, TunnelLauncher launcher, RemoteProcessC
         try (MDC.MDCCloseable ignored = MDC.putCloseable("tunnel", id.value())) {
             Tunnel t = registry.get(id).orElseGet(() -> Tunnel.fromStore(store.tunnel(id).orElseThrow(() -> new TunnelNotFoundException(
                     "no wanted tunnel has the id " + id + "; `netpilot status` lists the tunnels")), recorder.now()));
-            t.stopSupervisor();
+            t.supervision().stop();
             t.lock();
             try {
                 recorder.transition(t, TunnelState.STOPPING);
@@ -84,7 +84,7 @@ record Cleaner(ShellConnector connector, TunnelLauncher launcher, RemoteProcessC
      */
     CleanupReport cleanup(Duration bound) {
         List<TunnelRecord> wanted = store.tunnels();
-        registry.all().forEach(Tunnel::requestStop);
+        registry.all().forEach(t -> t.supervision().requestStop());
         Map<RouterId, List<TunnelRecord>> byRouter = wanted.stream()
                 .collect(Collectors.groupingBy(r -> r.spec().router().id(), LinkedHashMap::new, Collectors.toList()));
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
@@ -145,7 +145,7 @@ record Cleaner(ShellConnector connector, TunnelLauncher launcher, RemoteProcessC
             for (TunnelRecord rec : records) {
                 Optional<Tunnel> live = registry.get(rec.id());
                 Tunnel t = live.orElseGet(() -> Tunnel.fromStore(rec, recorder.now()));
-                t.awaitSupervisorEnd();
+                t.supervision().awaitEnd();
                 t.lockInterruptibly();
                 try (MDC.MDCCloseable ignored = MDC.putCloseable("tunnel", rec.id().value())) {
                     if (live.isEmpty()) {

@@ -48,7 +48,7 @@ record Restorer(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe
     }
 
     private void restore(TunnelRecord rec) {
-        switch (registry.claim(rec.id(), Tunnel::supervised, () -> Tunnel.fromStore(rec, recorder.now()))) {
+        switch (registry.claim(rec.id(), t -> t.supervision().running(), () -> Tunnel.fromStore(rec, recorder.now()))) {
             case TunnelRegistry.Claim.Kept kept -> LOG.debug("tunnel {} is supervised already", kept.existing().id());
             case TunnelRegistry.Claim.Claimed claimed -> {
                 Tunnel t = claimed.tunnel();

@@ -181,7 +181,7 @@ final class SupervisingTunnelManager implements TunnelManager {
             return;
         }
         List<Tunnel> all = registry.close();
-        all.forEach(Tunnel::stopSupervisor);
+        all.forEach(t -> t.supervision().stop());
         for (Tunnel t : all) {
             t.lock();
             try {

@@ -41,23 +41,24 @@ final class Supervisor {
         this.repairPolicy = retry.build();
     }
 
-    /** Starts supervising {@code t}; {@link Tunnel#stopSupervisor()} ends it. */
+    /** Starts supervising {@code t}; {@link Supervision#stop()} ends it. */
     void start(Tunnel t) {
-        t.startSupervisor(() -> supervise(t));
+        t.supervision().start("netpilot-supervise-" + t.id(), () -> supervise(t));
     }
 
     private void supervise(Tunnel t) {
         MDC.put("tunnel", t.id().value());
+        Supervision thread = t.supervision();
         Execution<Object> repairs = null;
         Duration delay = settings.probeInterval();
         try {
-            while (!t.stopRequested() && !registry.isClosed()) {
-                if (!t.awaitNextCheck(delay) || t.stopRequested()) {
+            while (!thread.stopRequested() && !registry.isClosed()) {
+                if (!thread.awaitNextCheck(delay) || thread.stopRequested()) {
                     return;
                 }
                 t.lock();
                 try {
-                    if (t.stopRequested()) {
+                    if (thread.stopRequested()) {
                         return;
                     }
                     delay = settings.probeInterval();
@@ -75,7 +76,7 @@ final class Supervisor {
                         health.repair(t);
                         repairs = null;
                     } catch (NetPilotException e) {
-                        if (t.stopRequested()) {
+                        if (thread.stopRequested()) {
                             return;
                         }
                         repairs.recordException(e);

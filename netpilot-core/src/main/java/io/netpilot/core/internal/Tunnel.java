@@ -18,25 +18,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One tunnel the manager holds in memory: its last persisted record, its live state, its sessions to
  * the router and the relay, what its supervision has seen (failed probes, lease renewals,
- * heartbeats), and its supervisor thread. Whoever changes it holds its lock ({@link #lock()});
+ * heartbeats), and its {@link Supervision}. Whoever changes it holds its lock ({@link #lock()});
  * what snapshots read is volatile and read without it. Thread-safe in that sense.
  */
 final class Tunnel {
-    private static final Logger LOG = LoggerFactory.getLogger(Tunnel.class);
-    /** How long stopping waits for the supervisor thread to end. */
-    private static final Duration SUPERVISOR_STOP_BOUND = Duration.ofSeconds(5);
-
     private final ReentrantLock lock = new ReentrantLock();
     private final Session router;
     private final Session relay;
@@ -54,9 +46,7 @@ final class Tunnel {
     private int failures;
     private String lastProbeFailure = "";
 
-    private volatile Thread supervisor;
-    private volatile boolean stopRequested;
-    private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
+    private final Supervision supervision = new Supervision();
 
     private Tunnel(TunnelRecord record, Credentials routerCredentials, Credentials relayCredentials, HostKeyPolicy policy,
             Instant now) {
@@ -307,73 +297,8 @@ final class Tunnel {
         }
     }
 
-    /** Starts {@code loop} as its supervisor, on a virtual thread. */
-    void startSupervisor(Runnable loop) {
-        stopRequested = false;
-        supervisor = Thread.ofVirtual().name("netpilot-supervise-" + id()).start(loop);
-    }
-
-    /** Whether its supervisor runs. */
-    boolean supervised() {
-        Thread th = supervisor;
-        return th != null && th.isAlive();
-    }
-
-    boolean stopRequested() {
-        return stopRequested;
-    }
-
-    /** Asks its supervisor to stop, without waiting for it. */
-    void requestStop() {
-        stopRequested = true;
-        wake();
-        Thread th = supervisor;
-        if (th != null && th != Thread.currentThread()) {
-            th.interrupt();
-        }
-    }
-
-    /** Asks its supervisor to stop and waits (bounded) until it has; from its own supervisor, only asks. */
-    void stopSupervisor() {
-        requestStop();
-        Thread th = supervisor;
-        if (th != null && th != Thread.currentThread()) {
-            try {
-                if (!th.join(SUPERVISOR_STOP_BOUND)) {
-                    LOG.warn("supervisor of {} did not stop within {}", id(), SUPERVISOR_STOP_BOUND);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Waits until its supervisor (if any) has ended. */
-    void awaitSupervisorEnd() throws InterruptedException {
-        Thread th = supervisor;
-        if (th != null && th != Thread.currentThread()) {
-            th.join();
-        }
-    }
-
-    /** Makes the supervisor check at once instead of at its next interval. */
-    void wake() {
-        wake.offer(Boolean.TRUE);
-    }
-
-    /**
-     * Waits until {@code delay} passed or {@link #wake()} was called.
-     *
-     * @return false when the thread was interrupted
-     */
-    boolean awaitNextCheck(Duration delay) {
-        try {
-            wake.poll(Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-            wake.clear();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    /** Its supervisor thread. */
+    Supervision supervision() {
+        return supervision;
     }
 }

@@ -51,7 +51,7 @@ final class TunnelRegistry {
                 } finally {
                     existing.unlock();
                 }
-                existing.stopSupervisor();
+                existing.supervision().stop();
             }
             Tunnel t = fresh.get();
             t.lock();
@@ -87,7 +87,7 @@ final class TunnelRegistry {
 
     /** Makes every supervisor check its tunnel now. */
     void wakeAll() {
-        tunnels.values().forEach(Tunnel::wake);
+        tunnels.values().forEach(t -> t.supervision().wake());
     }
 
     boolean isClosed() {
