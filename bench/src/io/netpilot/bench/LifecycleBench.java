@@ -8,8 +8,8 @@ import io.netpilot.core.PortRange;
 import io.netpilot.core.RelayEndpoint;
 import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.SshAddress;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelManagers;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelSpec;
@@ -269,9 +269,9 @@ public final class LifecycleBench {
     private static final class Agent implements AutoCloseable {
         private final AgentLock lock;
         private final SshTransport transport;
-        private final SupervisedTunnelManager manager;
+        private final TunnelManager manager;
 
-        private Agent(AgentLock lock, SshTransport transport, SupervisedTunnelManager manager) {
+        private Agent(AgentLock lock, SshTransport transport, TunnelManager manager) {
             this.lock = lock;
             this.transport = transport;
             this.manager = manager;
@@ -280,7 +280,7 @@ public final class LifecycleBench {
         static Agent open(NetPilotHome home) {
             AgentLock lock = AgentLock.acquire(home);
             SshTransport transport = SshTransport.start(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile()));
-            SupervisedTunnelManager manager = TunnelManagers.builder()
+            TunnelManager manager = TunnelManagers.builder()
                     .connector(transport)
                     .launcher(TunnelPlumbing.launcher())
                     .relayGateway(TunnelPlumbing.relayGateway())

@@ -18,4 +18,22 @@ public record ConnectRequest(
         Objects.requireNonNull(relayCredentials, "relayCredentials");
         Objects.requireNonNull(hostKeyPolicy, "hostKeyPolicy");
     }
+
+    /**
+     * For logs: the tunnel, and how each host is logged in to. A password is never printed, only that
+     * there is one; a key file by its path.
+     */
+    @Override
+    public String toString() {
+        return "connect " + spec + ", router login " + login(routerCredentials) + ", relay login " + login(relayCredentials)
+                + ", host keys " + hostKeyPolicy;
+    }
+
+    private static String login(Credentials credentials) {
+        return switch (credentials) {
+            case Credentials.AgentKey k -> "agent key";
+            case Credentials.KeyFile k -> "key " + k.path();
+            case Credentials.Password p -> "password ****";
+        };
+    }
 }

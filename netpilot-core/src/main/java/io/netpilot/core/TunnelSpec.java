@@ -49,4 +49,11 @@ public record TunnelSpec(
         return new TunnelSpec(TunnelId.derive(router.address(), targetPort, relay.address()),
                 router, relay, targetPort, PortRange.DEFAULT, OptionalInt.empty(), DEFAULT_LEASE_TTL);
     }
+
+    /** For logs: {@code t1a2b3c: root@router:22 port 22 to relay tunnel@relay:22 (relay port in 20000-20999, lease PT2M)}. */
+    @Override
+    public String toString() {
+        return id + ": " + router + " port " + targetPort + " to relay " + relay + " (relay port "
+                + (requestedPort.isPresent() ? String.valueOf(requestedPort.getAsInt()) : "in " + portRange) + ", lease " + leaseTtl + ")";
+    }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netpilot.core.PortLease;
 import io.netpilot.core.RouterId;
 import io.netpilot.core.SshAddress;
+import io.netpilot.core.StateFile;
+import io.netpilot.core.StateProblem;
 import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelState;
@@ -83,8 +85,12 @@ class QuarantineTest {
         assertThat(corrupt).exists();
         assertThat(Files.readAllBytes(corrupt)).isEqualTo(bad.getBytes(StandardCharsets.UTF_8));
         assertThat(home.tunnelStateFile()).doesNotExist();
-        assertThat(store.problems()).singleElement().asString()
-                .startsWith("tunnel-state.json could not be read").contains(corrupt.toString());
+        assertThat(store.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo(StateFile.TUNNELS);
+            assertThat(p.path()).isEqualTo(home.tunnelStateFile());
+            assertThat(p.setAsideTo()).hasValue(corrupt);
+            assertThat(p.message()).startsWith("tunnel-state.json could not be read").contains(corrupt.toString());
+        });
         assertThat(store.tunnels()).isEmpty();
         assertThat(store.portLeases()).as("the other files still load").hasSize(1);
         assertThat(store.routerConnections()).hasSize(1);
@@ -104,7 +110,7 @@ class QuarantineTest {
 
         StateStore store = StateStores.open(home, CLOCK);
 
-        assertThat(store.problems()).hasSize(2);
+        assertThat(store.problems()).extracting(StateProblem::file).containsExactly(StateFile.PORT_LEASES, StateFile.ROUTER_CONNECTIONS);
         assertThat(home.root().resolve("port-allocations.json.corrupt-" + STAMP)).exists();
         assertThat(home.root().resolve("router-connections.json.corrupt-" + STAMP)).exists();
         assertThat(store.tunnels()).hasSize(1);

@@ -15,10 +15,12 @@ import io.netpilot.core.RediscoveryReport;
 import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.SshAddress;
+import io.netpilot.core.StateFile;
+import io.netpilot.core.StateProblem;
 import io.netpilot.core.StateStore;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelEventListener;
 import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelNotFoundException;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.spi.RemoteShell;
@@ -56,7 +58,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final Console console;
     private final AgentLock lock;
     private final Injector injector;
-    private final SupervisedTunnelManager manager;
+    private final TunnelManager manager;
     private final Duration defaultLeaseTtl;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean cleanedUp = new AtomicBoolean();
@@ -69,7 +71,7 @@ public final class AgentRuntime implements AutoCloseable {
         this.console = console;
         this.lock = lock;
         this.injector = injector;
-        this.manager = injector.getInstance(SupervisedTunnelManager.class);
+        this.manager = injector.getInstance(TunnelManager.class);
         this.defaultLeaseTtl = defaultLeaseTtl;
     }
 
@@ -88,7 +90,7 @@ public final class AgentRuntime implements AutoCloseable {
             Injector injector = Guice.createInjector(Stage.PRODUCTION, new NetPilotModule(home, settings));
             AgentRuntime runtime = new AgentRuntime(home, console, lock, injector, defaultLeaseTtl);
             injector.getInstance(StateStore.class).problems()
-                    .forEach(p -> console.warn("state file was unreadable and has been set aside: " + p));
+                    .forEach(p -> console.warn("state file was unreadable and has been set aside: " + p.message()));
             return runtime;
         } catch (RuntimeException e) {
             lock.close();
@@ -96,7 +98,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
     }
 
-    public SupervisedTunnelManager manager() {
+    public TunnelManager manager() {
         return manager;
     }
 
@@ -126,8 +128,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     /** Whether the store found tunnel-state.json unreadable at start and moved it aside. */
     private boolean tunnelStateSetAside() {
-        String name = home.tunnelStateFile().getFileName().toString();
-        return injector.getInstance(StateStore.class).problems().stream().anyMatch(p -> p.startsWith(name + " "));
+        return injector.getInstance(StateStore.class).problems().stream().anyMatch(p -> p.file() == StateFile.TUNNELS);
     }
 
     /**
@@ -300,7 +301,7 @@ public final class AgentRuntime implements AutoCloseable {
      */
     public static Persisted persistedTunnels(NetPilotHome home) {
         StateStore view = StateStores.view(home);
-        return new Persisted(view.tunnels().stream().map(StatusDocument::fromRecord).toList(), view.problems());
+        return new Persisted(view.tunnels().stream().map(StatusDocument::fromRecord).toList(), view.problems().stream().map(StateProblem::message).toList());
     }
 
     /**

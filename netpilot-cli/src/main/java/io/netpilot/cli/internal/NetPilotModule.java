@@ -7,7 +7,7 @@ import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.PortAllocator;
 import io.netpilot.core.RemoteProcessController;
 import io.netpilot.core.StateStore;
-import io.netpilot.core.SupervisedTunnelManager;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelManagers;
 import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.RelayGateway;
@@ -42,7 +42,7 @@ final class NetPilotModule extends AbstractModule {
 
     @Provides
     @Singleton
-    SupervisedTunnelManager tunnelManager(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway,
+    TunnelManager tunnelManager(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway,
             PortAllocator allocator, EndToEndProbe probe, RemoteProcessController processes, StateStore store) {
         return TunnelManagers.builder()
                 .connector(connector)

@@ -8,8 +8,8 @@ import io.netpilot.core.PortRange;
 import io.netpilot.core.RelayEndpoint;
 import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.StateStore;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelManagers;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.spi.TunnelLauncher;
@@ -105,7 +105,7 @@ public final class LifecycleRig implements AutoCloseable {
         SshTransport transport = SshTransport.start(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile()));
         StateStore store = StateStores.open(home, Clock.systemUTC());
         TunnelLauncher launcher = TunnelPlumbing.launcher(client);
-        SupervisedTunnelManager manager = TunnelManagers.builder()
+        TunnelManager manager = TunnelManagers.builder()
                 .connector(transport)
                 .launcher(launcher)
                 .relayGateway(TunnelPlumbing.relayGateway())
@@ -188,7 +188,7 @@ public final class LifecycleRig implements AutoCloseable {
 
     /** A manager with the transport and store it was built on; closing it closes all three. Not thread-safe. */
     record Agent(NetPilotHome home, SshTransport transport, StateStore store, TunnelLauncher launcher,
-            SupervisedTunnelManager manager) implements AutoCloseable {
+            TunnelManager manager) implements AutoCloseable {
         @Override
         public void close() {
             manager.close();

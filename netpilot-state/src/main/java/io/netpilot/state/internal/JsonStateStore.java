@@ -13,6 +13,8 @@ import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterId;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.StateCorruptException;
+import io.netpilot.core.StateFile;
+import io.netpilot.core.StateProblem;
 import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelRecord;
@@ -64,7 +66,7 @@ final class JsonStateStore implements StateStore {
     private final Clock clock;
     private final ObjectMapper mapper;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<String> problems;
+    private final List<StateProblem> problems;
     /** A view for commands that only look (status): it never moves, writes or deletes a file. */
     private final boolean readOnly;
 
@@ -98,11 +100,11 @@ final class JsonStateStore implements StateStore {
         List<Raw> raws = files.stream().map(this::read).toList();
         // Refuse a newer schema before quarantining anything, so a refused start changes no file.
         raws.forEach(Raw::refuseNewerSchema);
-        List<String> found = new ArrayList<>();
-        this.tunnels = decode(raws.get(0), found, StateJson.TunnelFile.class, f -> index(f.tunnels(), StateJson::toDomain, TunnelRecord::id, "tunnel"));
-        this.leases = decode(raws.get(1), found, StateJson.LeaseFile.class,
+        List<StateProblem> found = new ArrayList<>();
+        this.tunnels = decode(raws.get(0), StateFile.TUNNELS, found, StateJson.TunnelFile.class, f -> index(f.tunnels(), StateJson::toDomain, TunnelRecord::id, "tunnel"));
+        this.leases = decode(raws.get(1), StateFile.PORT_LEASES, found, StateJson.LeaseFile.class,
                 f -> index(f.leases(), StateJson::toDomain, l -> new LeaseKey(l.relay(), l.port()), "lease"));
-        this.routers = decode(raws.get(2), found, StateJson.RouterFile.class,
+        this.routers = decode(raws.get(2), StateFile.ROUTER_CONNECTIONS, found, StateJson.RouterFile.class,
                 f -> index(f.routers(), StateJson::toDomain, RouterConnection::router, "router"));
         this.problems = List.copyOf(found);
         if (!readOnly) {
@@ -149,7 +151,7 @@ final class JsonStateStore implements StateStore {
         }
     }
 
-    private <F, K, V> Map<K, V> decode(Raw raw, List<String> found, Class<F> type, Function<F, Map<K, V>> content) {
+    private <F, K, V> Map<K, V> decode(Raw raw, StateFile kind, List<StateProblem> found, Class<F> type, Function<F, Map<K, V>> content) {
         if (raw.bytes().isEmpty()) {
             return Map.of();
         }
@@ -169,9 +171,12 @@ final class JsonStateStore implements StateStore {
                 }
             }
         }
-        found.add(readOnly
-                ? raw.file().getFileName() + " could not be read (" + error + "); the next agent start sets it aside"
-                : quarantine(raw.file(), error));
+        StateProblem problem = new StateProblem(kind, raw.file(), error,
+                readOnly ? Optional.empty() : Optional.of(quarantine(raw.file(), error)));
+        if (!readOnly) {
+            LOG.warn(problem.message());
+        }
+        found.add(problem);
         return Map.of();
     }
 
@@ -189,7 +194,8 @@ final class JsonStateStore implements StateStore {
         return map;
     }
 
-    private String quarantine(Path file, String why) {
+    /** Moves {@code file} aside under a name of its own; returns where it went. */
+    private Path quarantine(Path file, String why) {
         String stamp = QUARANTINE_STAMP.format(clock.instant());
         Path dest = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
         for (int n = 1; ; n++) {
@@ -210,10 +216,7 @@ final class JsonStateStore implements StateStore {
             }
         }
         AtomicFiles.forceDirectory(file.getParent());
-        String problem = file.getFileName() + " could not be read (" + why + "); it was moved to " + dest
-                + " and NetPilot starts without it: fix it by hand and move it back while no agent runs";
-        LOG.warn(problem);
-        return problem;
+        return dest;
     }
 
     private void removeStaleTempFiles(Path file) {
@@ -407,7 +410,7 @@ final class JsonStateStore implements StateStore {
     }
 
     @Override
-    public List<String> problems() {
+    public List<StateProblem> problems() {
         return problems;
     }
 
