@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -129,9 +128,14 @@ final class JsonStateStore implements StateStore {
     private Raw read(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return new Raw(file, Optional.empty(), Optional.empty(), Optional.empty());
+            Optional<byte[]> content = HomeFiles.read(file);
+            if (content.isEmpty()) {
+                return new Raw(file, Optional.empty(), Optional.empty(), Optional.empty());
+            }
+            bytes = content.get();
+        } catch (HomeFiles.TooLargeException e) {
+            return new Raw(file, Optional.of(new byte[0]), Optional.empty(),
+                    Optional.of("it is larger than the " + HomeFiles.MAX_BYTES / (1024 * 1024) + " MiB a state file may hold"));
         } catch (IOException e) {
             throw new StateCorruptException("cannot read " + file + " (" + e + "); check its permissions, it should be owned by you and 0600", e);
         }
