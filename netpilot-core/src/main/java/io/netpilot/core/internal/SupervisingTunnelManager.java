@@ -683,13 +683,19 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
         if (existing != null && existing.supervisor != null && existing.supervisor.isAlive()) {
             return;
         }
-        Tunnel t = new Tunnel(rec, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY, now());
+        Tunnel t = StoredLogin.tunnel(rec, now());
         t.lock.lock();
         try {
             if (existing != null) {
                 tunnels.remove(rec.id(), existing);
             }
             if (tunnels.putIfAbsent(rec.id(), t) != null) {
+                return;
+            }
+            Optional<TunnelState> missingKey = StoredLogin.missingKey(rec.spec());
+            if (missingKey.isPresent()) {
+                LOG.warn("tunnel {} cannot be restored: {}", t.id(), missingKey.get().reason().orElseThrow());
+                transition(t, missingKey.get());
                 return;
             }
             if (rec.token().isEmpty()) {
@@ -782,7 +788,7 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
                         continue;
                     }
                     Optional<TunnelRecord> rebuilt = onRouterAt(router.address(), () -> launcher.describe(shell, token))
-                            .flatMap(d -> rebuild(router, d));
+                            .flatMap(d -> rebuild(router, d)).map(rec -> StoredLogin.withRememberedKeys(rec, store, credentials));
                     Optional<RediscoveryReport.Found> back = rebuilt.flatMap(rec -> takeBack(rec, credentials));
                     if (back.isPresent()) {
                         found.add(back.get());
@@ -833,7 +839,7 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
                     rec.token().orElseThrow(), rec.id(), store.tunnel(rec.id()).flatMap(TunnelRecord::token).map(Object::toString).orElse("none"));
             return Optional.empty();
         }
-        Tunnel t = new Tunnel(rec, credentials, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY, now());
+        Tunnel t = new Tunnel(rec, credentials, rec.spec().keys().relayCredentials(), HostKeyPolicy.PINNED_ONLY, now());
         t.lock.lock();
         try {
             if (tunnels.putIfAbsent(rec.id(), t) != null) {
@@ -886,7 +892,7 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
             if (t == null) {
                 TunnelRecord rec = store.tunnel(id).orElseThrow(() -> new TunnelNotFoundException(
                         "no wanted tunnel has the id " + id + "; `netpilot status` lists the tunnels"));
-                t = new Tunnel(rec, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY, now());
+                t = StoredLogin.tunnel(rec, now());
             }
             stopSupervision(t);
             t.lock.lock();
@@ -1038,7 +1044,7 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
                 Tunnel live = tunnels.get(rec.id());
                 Tunnel t = live;
                 if (t == null) {
-                    t = new Tunnel(rec, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY, now());
+                    t = StoredLogin.tunnel(rec, now());
                     t.routerShell = sharedRouter;
                     if (sharedRelay != null && rec.spec().relay().address().equals(sharedRelay.address())) {
                         t.relayShell = sharedRelay;
@@ -1292,7 +1298,7 @@ final class SupervisingTunnelManager implements SupervisedTunnelManager {
 
     private void recordRouter(TunnelSpec spec, java.util.function.UnaryOperator<io.netpilot.core.RouterConnection> change) {
         try {
-            store.updateRouterConnection(spec.router().address(), change);
+            store.updateRouterConnection(spec.router().address(), c -> StoredLogin.remember(c, change.apply(c), spec));
         } catch (NetPilotException e) {
             LOG.warn("could not record the connection history of {}: {}", spec.router().address(), e.getMessage());
         }

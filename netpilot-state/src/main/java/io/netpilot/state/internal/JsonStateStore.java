@@ -50,8 +50,14 @@ import org.slf4j.LoggerFactory;
  * nothing, on disk or in memory. Thread-safe.
  */
 final class JsonStateStore implements StateStore {
-    /** The schema this code reads and writes. */
-    static final int SCHEMA_VERSION = 1;
+    /**
+     * The schema this code writes. 2 added the key files a tunnel was connected with (tunnel
+     * {@code router.keyFile}/{@code relay.keyFile}, router {@code routerKeyFile}/{@code relayKeyFile});
+     * an older NetPilot refuses such a file cleanly instead of setting it aside.
+     */
+    static final int SCHEMA_VERSION = 2;
+    /** The oldest schema this code reads: version 1 files simply lack the key files (the agent's own key). */
+    static final int OLDEST_SCHEMA_VERSION = 1;
     /** Temp files left by a crash are removed at start once they are this old (a live writer's are younger). */
     static final Duration STALE_TEMP_AGE = Duration.ofMinutes(10);
 
@@ -119,7 +125,7 @@ final class JsonStateStore implements StateStore {
             tree.map(t -> t.get("schemaVersion")).filter(JsonNode::isIntegralNumber).map(JsonNode::asLong)
                     .filter(v -> v > SCHEMA_VERSION)
                     .ifPresent(v -> {
-                        throw new UnsupportedSchemaException(file + " has schemaVersion " + v + ", but this NetPilot reads only "
+                        throw new UnsupportedSchemaException(file + " has schemaVersion " + v + ", but this NetPilot reads only up to "
                                 + SCHEMA_VERSION + "; it was written by a newer NetPilot, so upgrade this one (the file was left untouched)");
                     });
         }
@@ -161,8 +167,9 @@ final class JsonStateStore implements StateStore {
         if (error == null) {
             JsonNode tree = raw.tree().orElseThrow();
             JsonNode version = tree.get("schemaVersion");
-            if (version == null || !version.isIntegralNumber() || version.asLong() != SCHEMA_VERSION) {
-                error = "its schemaVersion is " + version + ", expected " + SCHEMA_VERSION;
+            if (version == null || !version.isIntegralNumber() || version.asLong() < OLDEST_SCHEMA_VERSION
+                    || version.asLong() > SCHEMA_VERSION) {
+                error = "its schemaVersion is " + version + ", expected " + OLDEST_SCHEMA_VERSION + " to " + SCHEMA_VERSION;
             } else {
                 try {
                     return content.apply(mapper.treeToValue(tree, type));
