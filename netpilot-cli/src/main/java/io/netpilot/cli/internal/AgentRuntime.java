@@ -144,7 +144,7 @@ public final class AgentRuntime implements AutoCloseable {
         List<TunnelSnapshot> found = new ArrayList<>();
         for (RouterConnection c : routers) {
             try {
-                RediscoveryReport report = manager.rediscover(RouterEndpoint.of(c.address()), Credentials.AGENT_KEY);
+                RediscoveryReport report = manager.rediscover(RouterEndpoint.of(c.address()), c.keys().routerCredentials());
                 for (RediscoveryReport.Found f : report.found()) {
                     TunnelSnapshot t = f.tunnel();
                     console.println("rediscovered " + t.id() + " on " + c.address() + " port " + t.port().orElse(0) + ": "
