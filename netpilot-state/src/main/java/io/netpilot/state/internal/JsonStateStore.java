@@ -21,15 +21,8 @@ import io.netpilot.state.NetPilotHome;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -58,12 +51,7 @@ final class JsonStateStore implements StateStore {
     static final int SCHEMA_VERSION = 2;
     /** The oldest schema this code reads: version 1 files simply lack the key files (the agent's own key). */
     static final int OLDEST_SCHEMA_VERSION = 1;
-    /** Temp files left by a crash are removed at start once they are this old (a live writer's are younger). */
-    static final Duration STALE_TEMP_AGE = Duration.ofMinutes(10);
-
     private static final Logger LOG = LoggerFactory.getLogger(JsonStateStore.class);
-    private static final DateTimeFormatter QUARANTINE_STAMP =
-            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final NetPilotHome home;
     private final Clock clock;
@@ -111,7 +99,7 @@ final class JsonStateStore implements StateStore {
                 f -> index(f.routers(), StateJson::toDomain, RouterConnection::router, "router"));
         this.problems = List.copyOf(found);
         if (!readOnly) {
-            files.forEach(this::removeStaleTempFiles);
+            files.forEach(f -> SetAside.removeStaleTempFiles(f, clock));
         }
         LOG.info("state loaded from {}: {} tunnels, {} port leases, {} routers{}", home, tunnels.size(), leases.size(),
                 routers.size(), problems.isEmpty() ? "" : "; " + problems.size() + " file(s) quarantined");
@@ -182,7 +170,7 @@ final class JsonStateStore implements StateStore {
         }
         found.add(readOnly
                 ? raw.file().getFileName() + " could not be read (" + error + "); the next agent start sets it aside"
-                : quarantine(raw.file(), error));
+                : SetAside.quarantine(raw.file(), error, clock));
         return Map.of();
     }
 
@@ -198,48 +186,6 @@ final class JsonStateStore implements StateStore {
             }
         }
         return map;
-    }
-
-    private String quarantine(Path file, String why) {
-        String stamp = QUARANTINE_STAMP.format(clock.instant());
-        Path dest = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
-        for (int n = 1; ; n++) {
-            try {
-                // Not ATOMIC_MOVE: on POSIX that is rename(2), which silently replaces an earlier
-                // quarantined copy. Without options the JDK refuses an existing target; within one
-                // directory the rename itself is still atomic.
-                Files.move(file, dest);
-                break;
-            } catch (FileAlreadyExistsException e) {
-                dest = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp + "-" + n);
-            } catch (IOException e) {
-                throw new StateCorruptException(file + " cannot be read (" + why + ") and could not be moved aside (" + e
-                        + "); move it away by hand, then start again", e);
-            }
-            if (n > 1000) {
-                throw new StateCorruptException("too many quarantined copies of " + file + "; remove old " + file.getFileName() + ".corrupt-* files");
-            }
-        }
-        AtomicFiles.forceDirectory(file.getParent());
-        String problem = file.getFileName() + " could not be read (" + why + "); it was moved to " + dest
-                + " and NetPilot starts without it: fix it by hand and move it back while no agent runs";
-        LOG.warn(problem);
-        return problem;
-    }
-
-    private void removeStaleTempFiles(Path file) {
-        Instant cutoff = clock.instant().minus(STALE_TEMP_AGE);
-        String glob = "." + file.getFileName() + ".*" + AtomicFiles.TEMP_SUFFIX;
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(file.getParent(), glob)) {
-            for (Path tmp : stale) {
-                if (Files.getLastModifiedTime(tmp).toInstant().isBefore(cutoff)) {
-                    Files.deleteIfExists(tmp);
-                    LOG.info("removed {}, left by an interrupted write (it was never the state)", tmp);
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("could not look for stale temp files beside {}: {}", file, e.toString());
-        }
     }
 
     private static String firstLine(Exception e) {
