@@ -30,7 +30,10 @@ import io.netpilot.ssh.SshTransport;
 import io.netpilot.state.AgentLock;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.state.StateStores;
+import io.netpilot.core.StateCorruptException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,7 +145,7 @@ public final class AgentRuntime implements AutoCloseable {
         List<TunnelSnapshot> found = new ArrayList<>();
         for (RouterConnection c : routers) {
             try {
-                RediscoveryReport report = manager.rediscover(RouterEndpoint.of(c.address()), Credentials.AGENT_KEY);
+                RediscoveryReport report = manager.rediscover(RouterEndpoint.of(c.address()), c.keys().routerCredentials());
                 for (RediscoveryReport.Found f : report.found()) {
                     TunnelSnapshot t = f.tunnel();
                     console.println("rediscovered " + t.id() + " on " + c.address() + " port " + t.port().orElse(0) + ": "
@@ -333,18 +336,27 @@ public final class AgentRuntime implements AutoCloseable {
 
     /**
      * Starts {@code netpilot agent} in the background (its output in {@code <home>/logs/agent.out})
-     * and returns a client once its control socket answers.
+     * and returns a client once its control socket answers. The agent inherits this process's
+     * environment without {@code secretVariable} (the one {@code --router-password-env} named), so a
+     * password used here never lives on in the agent's environment.
      */
-    public static ControlClient spawnBackgroundAgent(NetPilotHome home, Console console, Duration leaseTtl) {
+    public static ControlClient spawnBackgroundAgent(NetPilotHome home, Console console, Duration leaseTtl,
+            Optional<String> secretVariable) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(Launch.jvmArguments());
         command.addAll(List.of("--home", home.root().toString(), "agent", "--lease-ttl", leaseTtl.toSeconds() + "s"));
         var step = console.step("starting a background agent");
         try {
-            Process p = new ProcessBuilder(command)
+            Path out = home.logsDir().resolve("agent.out");
+            if (Files.isSymbolicLink(out)) { // appended to by name, so never through a link
+                throw new StateCorruptException(out + " is a symbolic link; NetPilot never follows links in its home: remove it");
+            }
+            ProcessBuilder builder = new ProcessBuilder(command);
+            secretVariable.ifPresent(builder.environment()::remove);
+            Process p = builder
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.logsDir().resolve("agent.out").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

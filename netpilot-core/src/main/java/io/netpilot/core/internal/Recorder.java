@@ -125,7 +125,7 @@ final class Recorder {
 
     private void routerHistory(TunnelSpec spec, UnaryOperator<RouterConnection> change) {
         try {
-            store.updateRouterConnection(spec.router().address(), change);
+            store.updateRouterConnection(spec.router().address(), c -> StoredLogin.remember(c, change.apply(c), spec));
         } catch (NetPilotException e) {
             LOG.warn("could not record the connection history of {}: {}", spec.router().address(), e.getMessage());
         }

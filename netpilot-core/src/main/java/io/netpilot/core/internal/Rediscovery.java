@@ -68,7 +68,8 @@ record Rediscovery(ShellConnector connector, TunnelLauncher launcher, Teardown t
                         continue;
                     }
                     Optional<TunnelRecord> rebuilt = Hosts.onRouter(router.address(), () -> launcher.describe(shell, token))
-                            .flatMap(d -> rebuild(router, d));
+                            .flatMap(d -> rebuild(router, d))
+                            .map(rec -> StoredLogin.withRememberedKeys(rec, store, credentials));
                     Optional<RediscoveryReport.Found> back = rebuilt.flatMap(rec -> takeBack(rec, credentials));
                     if (back.isPresent()) {
                         found.add(back.get());

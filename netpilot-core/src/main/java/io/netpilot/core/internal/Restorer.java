@@ -13,6 +13,7 @@ import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.core.spi.RouterTunnelStatus;
 import io.netpilot.core.spi.ShellConnector;
 import io.netpilot.core.spi.TunnelLauncher;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -53,7 +54,11 @@ record Restorer(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe
             case TunnelRegistry.Claim.Claimed claimed -> {
                 Tunnel t = claimed.tunnel();
                 try {
-                    if (rec.token().isPresent()) {
+                    Optional<TunnelState> missingKey = StoredLogin.missingKey(rec.spec());
+                    if (missingKey.isPresent()) {
+                        LOG.warn("tunnel {} cannot be restored: {}", t.id(), missingKey.get().reason().orElseThrow());
+                        recorder.transition(t, missingKey.get());
+                    } else if (rec.token().isPresent()) {
                         adoptOrRelaunch(t);
                         supervisor.start(t);
                     } else {

@@ -3,6 +3,7 @@ package io.netpilot.core.internal;
 import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
+import io.netpilot.core.LoginKeys;
 import io.netpilot.core.HostUnreachableException;
 import io.netpilot.core.NetPilotException;
 import io.netpilot.core.SshAddress;
@@ -64,14 +65,18 @@ final class Tunnel {
         return new Tunnel(initial, request.routerCredentials(), request.relayCredentials(), request.hostKeyPolicy(), now);
     }
 
-    /** A tunnel known from the store: logs in to both hosts with the agent's key and trusts only pinned host keys. */
+    /**
+     * A tunnel known from the store: logs in to both hosts with the key files it was connected with
+     * (remembered in its spec, the agent's key when none was given) and trusts only pinned host keys.
+     */
     static Tunnel fromStore(TunnelRecord record, Instant now) {
-        return new Tunnel(record, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY, now);
+        LoginKeys keys = record.spec().keys();
+        return new Tunnel(record, keys.routerCredentials(), keys.relayCredentials(), HostKeyPolicy.PINNED_ONLY, now);
     }
 
-    /** A tunnel found running on a router reached with {@code routerCredentials}; the relay with the agent's key. */
+    /** A tunnel found running on a router reached with {@code routerCredentials}; the relay with its remembered key. */
     static Tunnel rediscovered(TunnelRecord record, Credentials routerCredentials, Instant now) {
-        return new Tunnel(record, routerCredentials, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY, now);
+        return new Tunnel(record, routerCredentials, record.spec().keys().relayCredentials(), HostKeyPolicy.PINNED_ONLY, now);
     }
 
     void lock() {
