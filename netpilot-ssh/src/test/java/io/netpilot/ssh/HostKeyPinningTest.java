@@ -112,4 +112,21 @@ class HostKeyPinningTest {
             assertThat(shell.hostPublicKey()).isEqualTo(org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key.getPublic()));
         }
     }
+
+    @Test
+    void aKeyMarkedRevokedIsRefusedEvenWhenNewKeysMayBeAcceptedAndEvenWhenPinned() throws Exception {
+        KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+        server = serve(0, key);
+        int port = server.getPort();
+        String keyText = org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key.getPublic());
+        SshAddress address = new SshAddress("tech", "127.0.0.1", port);
+        Files.writeString(home.resolve("known_hosts"), "@revoked * " + keyText + "\n");
+        assertThatThrownBy(() -> transport.open(address, Credentials.AGENT_KEY, HostKeyPolicy.ACCEPT_NEW))
+                .isInstanceOf(HostKeyMismatchException.class).hasMessageContaining("revoke");
+        assertThat(Files.readString(home.resolve("known_hosts"))).doesNotContain("[127.0.0.1]:" + port);
+
+        Files.writeString(home.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + keyText + "\n@revoked * " + keyText + "\n");
+        assertThatThrownBy(() -> transport.open(address, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY))
+                .isInstanceOf(HostKeyMismatchException.class);
+    }
 }
