@@ -1,7 +1,6 @@
 package io.netpilot.ssh.internal.tunnel;
 
 import io.netpilot.core.HostKeyFingerprint;
-import io.netpilot.core.HostUnreachableException;
 import io.netpilot.core.spi.IdentityProbe;
 import io.netpilot.core.spi.ProbeResult;
 import io.netpilot.core.spi.RemoteConnection;
@@ -48,12 +47,9 @@ final class KexIdentityProbe implements IdentityProbe {
         long start = nanoTime.getAsLong();
         RemoteConnection connection;
         try {
-            connection = relay.connectLoopback(port, timeout);
-        } catch (HostUnreachableException e) {
-            if (!relay.isOpen()) {
-                throw e;
-            }
-            return new ProbeResult.Unreached("nothing answers on the relay's 127.0.0.1:" + port + " (" + e.getMessage() + ")");
+            connection = BannerProbe.openLoopback(relay, port, timeout);
+        } catch (BannerProbe.NothingAnswers e) {
+            return e.result;
         }
         AtomicReference<PublicKey> offered = new AtomicReference<>();
         SshClient client = SshClient.setUpDefaultClient();
