@@ -54,7 +54,7 @@ class StockRelayDbclientTest {
         Path busybox = Binaries.require("busybox");
         ShTunnelLauncher launcher = TunnelRig.launcher(ClientKind.DBCLIENT);
         String marker = UUID.randomUUID().toString();
-        try (TwoAccountRelay relay = TwoAccountRelay.start(dir.resolve("relay"));
+        try (AccountRelay relay = AccountRelay.start(dir.resolve("relay"));
                 SshTransport ssh = SshTransport.start(SshSettings.defaults(dir.resolve("known_hosts"), dir.resolve("agent_key")));
                 ServerSocket target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {

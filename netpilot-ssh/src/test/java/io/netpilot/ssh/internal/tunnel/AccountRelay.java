@@ -21,14 +21,15 @@ import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
 /**
- * A real OpenSSH relay on {@code 127.0.0.1} set up exactly as {@code docs/relay-setup.md} says: the
- * doc's account commands (section 1) and {@code sshd_config} block (section 2) are read from the doc
- * and run with two fresh, uniquely named accounts, so the doc cannot drift from what is tested. Host
- * keys of all three stock types. Needs root (to add accounts): skipped without it, failed under
- * {@code CI=true}. {@link #close()} stops sshd, ends every process of both accounts by pid and deletes
- * them. Not thread-safe.
+ * A real OpenSSH relay on {@code 127.0.0.1} with real, uniquely named accounts and host keys of all
+ * three stock types. {@link #start} sets it up exactly as {@code docs/relay-setup.md} says: the doc's
+ * account commands (section 1) and {@code sshd_config} block (section 2) are read from the doc, so the
+ * doc cannot drift from what is tested. {@link #oneAccount} is the earlier layout: one account for the
+ * agent and the routers, its own {@code ~/.ssh/authorized_keys}, no {@code Match} block. Needs root (to
+ * add accounts): skipped without it, failed under {@code CI=true}. {@link #close()} stops sshd, ends
+ * every process of the accounts by pid and deletes them. Not thread-safe.
  */
-final class TwoAccountRelay implements java.io.Closeable {
+final class AccountRelay implements java.io.Closeable {
     private static final Path DOC = findDoc();
 
     final Path dir;
@@ -38,7 +39,7 @@ final class TwoAccountRelay implements java.io.Closeable {
     final int port;
     private Process sshd;
 
-    private TwoAccountRelay(Path dir, String agent, String tunnel, Path agentHome, int port) {
+    private AccountRelay(Path dir, String agent, String tunnel, Path agentHome, int port) {
         this.dir = dir;
         this.agent = agent;
         this.tunnel = tunnel;
@@ -70,7 +71,25 @@ final class TwoAccountRelay implements java.io.Closeable {
         return text.replaceAll("\\bnpagent\\b", agent).replaceAll("\\btunnel\\b", tunnel);
     }
 
-    static TwoAccountRelay start(Path dir) throws Exception {
+    static AccountRelay start(Path dir) throws Exception {
+        return start(dir, true);
+    }
+
+    static AccountRelay oneAccount(Path dir) throws Exception {
+        return start(dir, false);
+    }
+
+    /** Whether this is the documented two-account layout. */
+    boolean hardened() {
+        return !agent.equals(tunnel);
+    }
+
+    /** The file the tunnel account's keys are in. */
+    Path keysFile() {
+        return hardened() ? agentHome.resolve(".netpilot-relay/router_keys") : agentHome.resolve(".ssh/authorized_keys");
+    }
+
+    private static AccountRelay start(Path dir, boolean hardened) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
             String why = "a relay with two accounts needs root to add them";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -82,12 +101,15 @@ final class TwoAccountRelay implements java.io.Closeable {
         Files.createDirectories(dir);
         Binaries.require("useradd");
         String suffix = Long.toString(Math.abs(new Random().nextLong()) % 2_000_000_000L, 36);
-        TwoAccountRelay relay;
+        AccountRelay relay;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            relay = new TwoAccountRelay(dir, "npa" + suffix, "npt" + suffix, Path.of("/home/npa" + suffix), s.getLocalPort());
+            String agent = (hardened ? "npa" : "npo") + suffix;
+            relay = new AccountRelay(dir, agent, hardened ? "npt" + suffix : agent, Path.of("/home/" + agent), s.getLocalPort());
         }
         try {
-            relay.run(relay.names(docBlock("## 1. Accounts and files")));
+            relay.run(hardened ? relay.names(docBlock("## 1. Accounts and files"))
+                    : "useradd --create-home --shell /bin/sh " + relay.agent + "; usermod -p '*' " + relay.agent
+                            + "; install -d -m 700 -o " + relay.agent + " -g " + relay.agent + " " + relay.agentHome + "/.ssh");
             Files.createDirectories(Path.of("/run/sshd"));
             List<String> config = new ArrayList<>(List.of("Port " + relay.port, "ListenAddress 127.0.0.1",
                     "PidFile " + dir.resolve("sshd.pid"), "UsePAM no", "PermitRootLogin no"));
@@ -97,7 +119,8 @@ final class TwoAccountRelay implements java.io.Closeable {
                 config.add("HostKey " + key);
             }
             Path cfg = dir.resolve("sshd_config");
-            Files.writeString(cfg, String.join("\n", config) + "\n" + relay.names(docBlock("## 2. sshd_config")));
+            Files.writeString(cfg, String.join("\n", config) + "\n"
+                    + (hardened ? relay.names(docBlock("## 2. sshd_config")) : "ClientAliveInterval 5\nClientAliveCountMax 3\n"));
             relay.sshd = new ProcessBuilder(sshdBin.toString(), "-D", "-e", "-f", cfg.toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
             Process p = relay.sshd;
@@ -127,6 +150,7 @@ final class TwoAccountRelay implements java.io.Closeable {
     /** Lets {@code publicKeyLine} log in to the agent account. */
     void authorizeAgent(String publicKeyLine) throws IOException, InterruptedException {
         Files.writeString(agentHome.resolve(".ssh/authorized_keys"), publicKeyLine.strip() + "\n");
+        run("chown " + agent + ": " + agentHome.resolve(".ssh/authorized_keys") + "; chmod 600 " + agentHome.resolve(".ssh/authorized_keys"));
     }
 
     String log() throws IOException {
@@ -150,8 +174,9 @@ final class TwoAccountRelay implements java.io.Closeable {
                 sshd.destroyForcibly();
             }
         }
-        for (String user : List.of(tunnel, agent)) {
-            // Every process of the test's own, uniquely named accounts, ended by pid.
+        for (String user : new java.util.LinkedHashSet<>(List.of(tunnel, agent))) {
+            // Every process of the test's own, uniquely named accounts, ended by pid; -f because the killed
+            // sessions may linger as zombies (PID 1 here does not reap), which userdel counts as users.
             Process ps = new ProcessBuilder("ps", "-o", "pid=", "-u", user).start();
             for (String pid : new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+")) {
                 if (pid.matches("[0-9]+")) {
@@ -159,7 +184,11 @@ final class TwoAccountRelay implements java.io.Closeable {
                 }
             }
             ps.waitFor();
-            new ProcessBuilder("userdel", "-r", user).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            new ProcessBuilder("userdel", "-f", "-r", user).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            Process left = new ProcessBuilder("getent", "passwd", user).start();
+            if (left.waitFor() == 0) {
+                throw new IOException("the test account " + user + " could not be deleted: remove it with userdel -f -r " + user);
+            }
         }
     }
 }

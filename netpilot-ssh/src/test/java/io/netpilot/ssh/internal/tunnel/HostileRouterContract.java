@@ -33,32 +33,36 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A hostile router against the relay set up exactly as {@code docs/relay-setup.md} says (two
- * accounts, the doc's {@code Match} block, a real OpenSSH sshd): with its own key, as the real gateway
- * installs it, it tries everything but listening on its own port, and each attempt is refused; the
- * agent's probe still works on that configuration; revoking ends the router's live session although
- * the agent's account may not signal it.
+ * A hostile router against a real OpenSSH relay: with its own key, as the real gateway installs it,
+ * it tries everything but listening on its own port, and each attempt is refused; the agent's probe
+ * works on that configuration; revoking ends the router's live session. Run on the layout of
+ * {@code docs/relay-setup.md} ({@link HostileRouterTwoAccountTest}) and on the earlier one-account layout
+ * ({@link HostileRouterOneAccountTest}), where streamlocal {@code -R} stays open (the doc says so) and is not tried.
  */
-class HostileRouterTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class HostileRouterContract {
+    abstract AccountRelay startRelay(Path dir) throws Exception;
+
     @TempDir
     static Path dir;
 
-    private static TwoAccountRelay relay;
-    private static SshTransport ssh;
-    private static RemoteShell agentShell;
-    private static ServerSocket routerA;
-    private static final List<Process> clients = new ArrayList<>();
-    private static final OpenSshRelayGateway gateway = new OpenSshRelayGateway();
+    private AccountRelay relay;
+    private SshTransport ssh;
+    private RemoteShell agentShell;
+    private ServerSocket routerA;
+    private final List<Process> clients = new ArrayList<>();
+    private final OpenSshRelayGateway gateway = new OpenSshRelayGateway();
     private static final AgentId AGENT = AgentId.of("hostile-router-test");
-    private static CleanupToken tokenA;
-    private static CleanupToken tokenB;
+    private CleanupToken tokenA;
+    private CleanupToken tokenB;
 
     @BeforeAll
-    static void setUp() throws Exception {
-        relay = TwoAccountRelay.start(dir.resolve("relay"));
+    void setUp() throws Exception {
+        relay = startRelay(dir.resolve("relay"));
         ssh = SshTransport.start(SshSettings.defaults(dir.resolve("known_hosts"), dir.resolve("agent_key")));
         relay.authorizeAgent(ssh.agentKeys().publicKeyLine());
         agentShell = ssh.open(new SshAddress(relay.agent, "127.0.0.1", relay.port), Credentials.AGENT_KEY, HostKeyPolicy.ACCEPT_NEW);
@@ -86,7 +90,7 @@ class HostileRouterTest {
     }
 
     @AfterAll
-    static void tearDown() throws Exception {
+    void tearDown() throws Exception {
         for (Process p : clients) {
             p.destroyForcibly();
         }
@@ -105,7 +109,7 @@ class HostileRouterTest {
     }
 
     /** The public key of router {@code name}'s relay key pair, made as a router makes it. */
-    private static String routerKey(String name) throws Exception {
+    private String routerKey(String name) throws Exception {
         Path key = dir.resolve("router_" + name);
         if (!Files.exists(key)) {
             relay.run("ssh-keygen -q -t ed25519 -N '' -f " + key);
@@ -114,7 +118,7 @@ class HostileRouterTest {
     }
 
     /** The router's OpenSSH client logging in to the tunnel account with its key; output to a file. */
-    private static Process router(String name, List<String> args) throws Exception {
+    private Process router(String name, List<String> args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("ssh", "-i", dir.resolve("router_" + name).toString(), "-p", Integer.toString(relay.port),
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
                 "-o", "ExitOnForwardFailure=yes", "-o", "ConnectTimeout=10"));
@@ -127,7 +131,7 @@ class HostileRouterTest {
         return p;
     }
 
-    private static String output(Process p) throws Exception {
+    private String output(Process p) throws Exception {
         return Files.readString(dir.resolve("client-" + clients.indexOf(p) + ".log"));
     }
 
@@ -138,7 +142,7 @@ class HostileRouterTest {
     }
 
     /** Router A's legitimate tunnel, as the launcher starts it: a session (so the forced command runs) with its one -R. */
-    private static Process startRouterA() throws Exception {
+    private Process startRouterA() throws Exception {
         gateway.authorize(agentShell, routerKey("a"), tokenA, AGENT);
         Process a = router("a", List.of("-T", "-R", "127.0.0.1:" + tokenA.port() + ":127.0.0.1:" + routerA.getLocalPort(), ""));
         await().atMost(Duration.ofSeconds(15)).until(() -> Loopback.accepting(tokenA.port()));
@@ -158,7 +162,9 @@ class HostileRouterTest {
             s.setSoTimeout(5000);
             assertThat(s.getInputStream().read()).as("bytes from another router's port through -L").isEqualTo(-1);
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> relay.log().contains("refused local port forward"));
+        // AllowTcpForwarding remote refuses it in the two-account layout; permitopen does in both.
+        await().atMost(Duration.ofSeconds(5)).until(() -> relay.log().contains("refused local port forward")
+                || relay.log().contains("port " + tokenA.port() + ", but the request was denied"));
         l.destroyForcibly();
 
         // -L to a unix socket anyone may open.
@@ -182,8 +188,12 @@ class HostileRouterTest {
 
         // -R of another port, of its own port on 0.0.0.0, of a unix socket path (also where the relay keeps its lock).
         int other = freePort();
-        for (String spec : List.of("127.0.0.1:" + other + ":127.0.0.1:22", "0.0.0.0:" + tokenB.port() + ":127.0.0.1:22",
-                dir.resolve("open/r.sock") + ":127.0.0.1:22", relay.agentHome + "/.netpilot-relay/leases/" + other + ":127.0.0.1:22")) {
+        List<String> specs = new ArrayList<>(List.of("127.0.0.1:" + other + ":127.0.0.1:22", "0.0.0.0:" + tokenB.port() + ":127.0.0.1:22"));
+        if (relay.hardened()) {
+            specs.add(dir.resolve("open/r.sock") + ":127.0.0.1:22");
+            specs.add(relay.agentHome + "/.netpilot-relay/leases/" + other + ":127.0.0.1:22");
+        }
+        for (String spec : specs) {
             Process r = router("b", List.of("-N", "-R", spec, ""));
             assertThat(r.waitFor(20, TimeUnit.SECONDS)).as("ssh -R " + spec + " gave up").isTrue();
             assertThat(r.exitValue()).as("ssh -R " + spec + ": " + output(r)).isNotZero();
@@ -223,7 +233,7 @@ class HostileRouterTest {
         assertThat(result).isEqualTo(new RevocationResult.Revoked(tokenA, false));
         assertThat(a.waitFor(15, TimeUnit.SECONDS)).as("the router's session was ended").isTrue();
         assertThat(Loopback.accepting(tokenA.port())).isFalse();
-        assertThat(Files.readString(relay.agentHome.resolve(".netpilot-relay/router_keys"))).doesNotContain(tokenA.value());
+        assertThat(Files.readString(relay.keysFile())).doesNotContain(tokenA.value());
         Process again = router("a", List.of("-T", "-R", "127.0.0.1:" + tokenA.port() + ":127.0.0.1:" + routerA.getLocalPort(), ""));
         assertThat(again.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(output(again)).contains("Permission denied");
