@@ -16,6 +16,7 @@ import io.netpilot.ssh.SshTransport;
 import io.netpilot.testkit.Loopback;
 
 
+import io.netpilot.testkit.OpenSshRelay;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -45,12 +46,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class HostileRouterContract {
-    abstract AccountRelay startRelay(Path dir) throws Exception;
+    abstract OpenSshRelay startRelay(Path dir) throws Exception;
 
     @TempDir
     static Path dir;
 
-    private AccountRelay relay;
+    private OpenSshRelay relay;
     private SshTransport ssh;
     private RemoteShell agentShell;
     private ServerSocket routerA;

@@ -22,6 +22,7 @@ import io.netpilot.ssh.SshSettings;
 import io.netpilot.ssh.SshTransport;
 import io.netpilot.ssh.tunnel.ClientKind;
 import io.netpilot.testkit.Binaries;
+import io.netpilot.testkit.OpenSshRelay;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -54,7 +55,7 @@ class StockRelayDbclientTest {
         Path busybox = Binaries.require("busybox");
         ShTunnelLauncher launcher = TunnelRig.launcher(ClientKind.DBCLIENT);
         String marker = UUID.randomUUID().toString();
-        try (AccountRelay relay = AccountRelay.start(dir.resolve("relay"));
+        try (OpenSshRelay relay = OpenSshRelay.start(dir.resolve("relay"));
                 SshTransport ssh = SshTransport.start(SshSettings.defaults(dir.resolve("known_hosts"), dir.resolve("agent_key")));
                 ServerSocket target = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {

@@ -1,10 +1,9 @@
-package io.netpilot.ssh.internal.tunnel;
+package io.netpilot.testkit;
 
-import static org.awaitility.Awaitility.await;
-
-import io.netpilot.testkit.Binaries;
-import io.netpilot.testkit.Loopback;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.opentest4j.AssertionFailedError;
@@ -27,19 +29,19 @@ import org.opentest4j.TestAbortedException;
  * doc cannot drift from what is tested. {@link #oneAccount} is the earlier layout: one account for the
  * agent and the routers, its own {@code ~/.ssh/authorized_keys}, no {@code Match} block. Needs root (to
  * add accounts): skipped without it, failed under {@code CI=true}. {@link #close()} stops sshd, ends
- * every process of the accounts by pid and deletes them. Not thread-safe.
+ * every process of the accounts by pid and deletes them (a leak fails). Not thread-safe.
  */
-final class AccountRelay implements java.io.Closeable {
+public final class OpenSshRelay implements java.io.Closeable {
     private static final Path DOC = findDoc();
 
-    final Path dir;
-    final String agent;
-    final String tunnel;
-    final Path agentHome;
-    final int port;
+    public final Path dir;
+    public final String agent;
+    public final String tunnel;
+    public final Path agentHome;
+    public final int port;
     private Process sshd;
 
-    private AccountRelay(Path dir, String agent, String tunnel, Path agentHome, int port) {
+    private OpenSshRelay(Path dir, String agent, String tunnel, Path agentHome, int port) {
         this.dir = dir;
         this.agent = agent;
         this.tunnel = tunnel;
@@ -57,7 +59,7 @@ final class AccountRelay implements java.io.Closeable {
     }
 
     /** The first fenced block after {@code heading} in the doc. */
-    static String docBlock(String heading) throws IOException {
+    public static String docBlock(String heading) throws IOException {
         String doc = Files.readString(DOC);
         int at = doc.indexOf(heading);
         Matcher m = Pattern.compile("```[a-z_]*\\n(.*?)```", Pattern.DOTALL).matcher(doc);
@@ -71,25 +73,25 @@ final class AccountRelay implements java.io.Closeable {
         return text.replaceAll("\\bnpagent\\b", agent).replaceAll("\\btunnel\\b", tunnel);
     }
 
-    static AccountRelay start(Path dir) throws Exception {
+    public static OpenSshRelay start(Path dir) throws Exception {
         return start(dir, true);
     }
 
-    static AccountRelay oneAccount(Path dir) throws Exception {
+    public static OpenSshRelay oneAccount(Path dir) throws Exception {
         return start(dir, false);
     }
 
     /** Whether this is the documented two-account layout. */
-    boolean hardened() {
+    public boolean hardened() {
         return !agent.equals(tunnel);
     }
 
     /** The file the tunnel account's keys are in. */
-    Path keysFile() {
+    public Path keysFile() {
         return hardened() ? agentHome.resolve(".netpilot-relay/router_keys") : agentHome.resolve(".ssh/authorized_keys");
     }
 
-    private static AccountRelay start(Path dir, boolean hardened) throws Exception {
+    private static OpenSshRelay start(Path dir, boolean hardened) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
             String why = "a relay with two accounts needs root to add them";
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -101,10 +103,10 @@ final class AccountRelay implements java.io.Closeable {
         Files.createDirectories(dir);
         Binaries.require("useradd");
         String suffix = Long.toString(Math.abs(new Random().nextLong()) % 2_000_000_000L, 36);
-        AccountRelay relay;
+        OpenSshRelay relay;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String agent = (hardened ? "npa" : "npo") + suffix;
-            relay = new AccountRelay(dir, agent, hardened ? "npt" + suffix : agent, Path.of("/home/" + agent), s.getLocalPort());
+            relay = new OpenSshRelay(dir, agent, hardened ? "npt" + suffix : agent, Path.of("/home/" + agent), s.getLocalPort());
         }
         try {
             relay.run(hardened ? relay.names(docBlock("## 1. Accounts and files"))
@@ -121,15 +123,8 @@ final class AccountRelay implements java.io.Closeable {
             Path cfg = dir.resolve("sshd_config");
             Files.writeString(cfg, String.join("\n", config) + "\n"
                     + (hardened ? relay.names(docBlock("## 2. sshd_config")) : "ClientAliveInterval 5\nClientAliveCountMax 3\n"));
-            relay.sshd = new ProcessBuilder(sshdBin.toString(), "-D", "-e", "-f", cfg.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
-            Process p = relay.sshd;
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("sshd exited: " + Files.readString(dir.resolve("sshd.log")));
-                }
-                return Loopback.accepting(relay.port);
-            });
+            relay.sshd = new ProcessBuilder(sshdBin.toString(), "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true).start();
+            relay.awaitListening(Duration.ofSeconds(10));
             return relay;
         } catch (Exception | Error e) {
             relay.close();
@@ -137,8 +132,43 @@ final class AccountRelay implements java.io.Closeable {
         }
     }
 
+    /** Copies sshd's log to {@code sshd.log} and returns once it says it listens (or fails saying why). */
+    private void awaitListening(Duration timeout) throws IOException, InterruptedException {
+        CompletableFuture<Void> listening = new CompletableFuture<>();
+        Process p = sshd;
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                    Writer log = Files.newBufferedWriter(dir.resolve("sshd.log"))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    log.write(line + "\n");
+                    log.flush();
+                    if (line.startsWith("Server listening on 127.0.0.1 port " + port)) {
+                        listening.complete(null);
+                    }
+                }
+            } catch (IOException e) {
+                listening.completeExceptionally(e);
+            }
+            listening.completeExceptionally(new IOException("sshd exited: " + logQuietly()));
+        });
+        try {
+            listening.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("sshd did not listen on 127.0.0.1:" + port + " within " + timeout + ": " + logQuietly(), e);
+        }
+    }
+
+    private String logQuietly() {
+        try {
+            return log();
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
     /** Runs {@code script} with {@code sh -e} as root, failing on a non-zero exit. */
-    String run(String script) throws IOException, InterruptedException {
+    public String run(String script) throws IOException, InterruptedException {
         Process p = new ProcessBuilder("sh", "-ec", script).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -148,12 +178,12 @@ final class AccountRelay implements java.io.Closeable {
     }
 
     /** Lets {@code publicKeyLine} log in to the agent account. */
-    void authorizeAgent(String publicKeyLine) throws IOException, InterruptedException {
+    public void authorizeAgent(String publicKeyLine) throws IOException, InterruptedException {
         Files.writeString(agentHome.resolve(".ssh/authorized_keys"), publicKeyLine.strip() + "\n");
         run("chown " + agent + ": " + agentHome.resolve(".ssh/authorized_keys") + "; chmod 600 " + agentHome.resolve(".ssh/authorized_keys"));
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(dir.resolve("sshd.log"));
     }
 
