@@ -7,18 +7,25 @@ import java.util.Set;
 
 /**
  * The relay's tunnel account: which router keys may bind which port, and the sessions they hold.
- * Works through a shell logged in as the tunnel account. Stateless, thread-safe; methods throw
- * {@link io.netpilot.core.RemoteCommandException} when a command fails.
+ * Works through a shell logged in as the agent's relay account: on the layout of
+ * {@code docs/relay-setup.md} a separate account that owns the tunnel account's keys file, on the
+ * earlier layout the tunnel account itself. Stateless, thread-safe; methods throw
+ * {@link io.netpilot.core.RemoteCommandException} when a command fails, except
+ * {@link #revokeTunnel}, whose result says what is left.
  */
 public interface RelayGateway {
     /**
      * Authorizes {@code routerPublicKey} to bind {@code 127.0.0.1:<token's port>} and nothing else
-     * ({@code restrict,port-forwarding,permitlisten=...,command=...} with an idle forced command that
-     * carries the token). Idempotent per token.
+     * ({@code restrict,port-forwarding,permitlisten=...,permitopen=<a dead port>,command=...} with an idle
+     * forced command that carries the token). Idempotent per token. The line is not tagged with an
+     * agent, so no sweep removes it: prefer {@link #authorize(RemoteShell, String, CleanupToken, AgentId)}.
      */
     void authorize(RemoteShell relay, String routerPublicKey, CleanupToken token);
 
-    /** Removes the authorization lines of {@code token}; absent lines are not an error. */
+    /**
+     * Removes the authorization lines of {@code token}; absent lines are not an error. Does not end a live
+     * session: {@link #revokeTunnel} does both and says what is left.
+     */
     void revoke(RemoteShell relay, CleanupToken token);
 
     /** The tokens whose forced-command processes run on the relay (one per live router session). */
