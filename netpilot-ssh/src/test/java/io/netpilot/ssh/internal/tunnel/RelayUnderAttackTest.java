@@ -120,6 +120,28 @@ class RelayUnderAttackTest {
     }
 
     @Test
+    void aRevokeThatCannotGetTheLockSaysSoAndChangesNothing() throws Exception {
+        CleanupToken token = new CleanupToken("np_0123abcd_40103_aaaaaa");
+        gateway.authorize(relay, KEY, token, agentX);
+        Process holder = new ProcessBuilder("sh", "-c", "exec 9>>\"$0\"; flock 9; echo locked; exec sleep 300", relayDir.resolve("lock").toString())
+                .redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+            assertThat(out.readLine()).isEqualTo("locked");
+
+            RevocationResult result = gateway.revokeTunnel(relay, token);
+
+            assertThat(result).isInstanceOfSatisfying(RevocationResult.Failed.class, f -> assertThat(f.reason())
+                    .contains("removing the router key of " + token).contains("held for 10s by another agent's edit"));
+            assertThat(result.isComplete()).isFalse();
+            assertThat(Files.readString(dir.resolve("ssh/authorized_keys"))).contains(token.value());
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(gateway.revokeTunnel(relay, token).isComplete()).isTrue();
+    }
+
+    @Test
     void aHalfMadeLeaseIsReclaimedOnceItIsOldButNotWhileItMayBeInTheMaking() throws Exception {
         Path old = Files.createDirectories(relayDir.resolve("leases/40110"));
         Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(120)));
