@@ -129,4 +129,24 @@ class HostKeyPinningTest {
         assertThatThrownBy(() -> transport.open(address, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY))
                 .isInstanceOf(HostKeyMismatchException.class);
     }
+
+    @Test
+    void aServerWithSeveralKeysIsCheckedAgainstTheTypeThatIsPinned() throws Exception {
+        KeyPair ecdsa = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+        KeyPair ed25519 = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 255);
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setKeyPairProvider(KeyPairProvider.wrap(ecdsa, ed25519));
+        server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(key, transport.agentKeys().keyPair().getPublic()));
+        server.start();
+        int port = server.getPort();
+        String pinned = org.apache.sshd.common.config.keys.PublicKeyEntry.toString(ed25519.getPublic());
+        // Only the ed25519 key is pinned (as ssh-keyscan -t ed25519 or OpenSSH would leave it); the client's
+        // own first choice would be ecdsa, which must not read as a changed key.
+        Files.writeString(home.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + pinned + "\n");
+        SshAddress address = new SshAddress("tech", "127.0.0.1", port);
+        try (RemoteShell shell = transport.open(address, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY)) {
+            assertThat(shell.hostPublicKey()).isEqualTo(pinned);
+        }
+    }
 }

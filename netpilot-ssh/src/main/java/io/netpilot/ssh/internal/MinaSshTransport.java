@@ -52,6 +52,7 @@ final class MinaSshTransport implements SshTransport {
         c.setFilePasswordProvider(FilePasswordProvider.EMPTY);
         c.setServerKeyVerifier(new PinnedHostKeyVerifier(knownHosts));
         c.setGlobalRequestHandlers(List.of(new AnnouncedHostKeys(knownHosts), KeepAliveHandler.INSTANCE));
+        c.addSessionListener(new PinnedTypesFirst(knownHosts));
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(c, settings.connectTimeout());
         CoreModuleProperties.AUTH_TIMEOUT.set(c, settings.authTimeout());
         if (!settings.keepaliveInterval().isZero()) {
