@@ -130,9 +130,14 @@ final class OpenSshRelayGateway implements RelayGateway {
             String why = result.stderr().isBlank() ? "exit " + result.exitCode() : result.stderr().strip();
             return new RevocationResult.Failed(token, "removing the router key of " + token + " on " + relay.address() + " failed: " + why);
         }
-        if (out.contains("SESSION-LEFT") || !out.contains("SESSION-GONE")) {
+        if (out.contains("SESSION-LEFT")) {
             return new RevocationResult.SessionLeft(token, "the router key of " + token + " is removed, but its session on "
                     + relay.address() + " still runs 12 s later: the agent's relay account cannot end it and it did not end by itself");
+        }
+        if (!out.contains("SESSION-GONE")) {
+            return new RevocationResult.SessionLeft(token, "the router key of " + token + " is removed, but the relay " + relay.address()
+                    + " stopped answering before it could tell whether the session ended (exit " + result.exitCode() + ": "
+                    + (result.stderr().isBlank() ? out.strip() : result.stderr().strip()) + ")");
         }
         LOG.info("tunnel {}: router key revoked and session gone on {}", token, relay.address());
         return new RevocationResult.Revoked(token, out.contains("PORT-BUSY"));
