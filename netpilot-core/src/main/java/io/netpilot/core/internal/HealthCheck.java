@@ -9,7 +9,6 @@ import io.netpilot.core.TunnelEvent;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.TunnelState;
-import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.ProbeResult;
 import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.core.spi.RouterTunnelStatus;
@@ -29,9 +28,13 @@ import org.slf4j.LoggerFactory;
  * reason, not {@code ROUTER_UNREACHABLE}: it carries traffic. {@code ROUTER_UNREACHABLE} and
  * {@code RELAY_UNREACHABLE} mean the probe fails and that host is why.
  *
+ * <p>A check is the cheap liveness probe, or every few minutes (and until it passes again) the identity
+ * check that the port reaches this router's host key ({@link RouterIdentity#check}); a port that answers
+ * with another router's key counts as a failed probe, with that reason, so the tunnel is not {@code UP}.
+ *
  * <p>A record only to hold its collaborators, not a value.
  */
-record HealthCheck(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe probe, BringUp bringUp,
+record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RouterIdentity identity, BringUp bringUp,
         Recorder recorder, StateStore store, ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
 
@@ -44,7 +47,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, EndToEndPr
         boolean relayDown = false;
         try {
             RemoteShell relay = t.relay(connector);
-            result = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
+            result = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, () -> t.router(connector)));
         } catch (HostUnreachableException e) {
             t.dropRelay();
             result = new ProbeResult.Unreached(e.getMessage());
@@ -120,7 +123,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, EndToEndPr
         int port = rec.port().orElseThrow();
         RouterTunnelStatus status = Hosts.onRouter(spec, () -> launcher.inspect(router, token));
         if (status.alive()) {
-            ProbeResult again = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
+            ProbeResult again = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, () -> router));
             if (again instanceof ProbeResult.Reached reached) {
                 LOG.info("tunnel {} answers again by itself", t.id());
                 recorder.up(t, reached, false);
