@@ -1,5 +1,6 @@
 package io.netpilot.bench;
 
+import io.netpilot.core.AgentId;
 import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
@@ -288,6 +289,8 @@ public final class LifecycleBench {
                     .probe(TunnelPlumbing.probe())
                     .processes(SshProcessControllers.create())
                     .store(StateStores.open(home, Clock.systemUTC()))
+                    .agentId(AgentId.of(transport.agentKeys().fingerprint().value()))
+                    .identityProbe(TunnelPlumbing.identityProbe())
                     .clock(Clock.systemUTC())
                     .build();
             return new Agent(lock, transport, manager);

@@ -3,6 +3,7 @@ package io.netpilot.cli.internal;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.netpilot.core.AgentId;
 import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.PortAllocator;
 import io.netpilot.core.RemoteProcessController;
@@ -15,7 +16,9 @@ import io.netpilot.core.spi.ShellConnector;
 import io.netpilot.core.spi.TunnelLauncher;
 import io.netpilot.ssh.SshModule;
 import io.netpilot.ssh.SshSettings;
+import io.netpilot.ssh.SshTransport;
 import io.netpilot.ssh.tunnel.TunnelModule;
+import io.netpilot.ssh.tunnel.TunnelPlumbing;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.state.StateModule;
 import java.time.Clock;
@@ -43,7 +46,8 @@ final class NetPilotModule extends AbstractModule {
     @Provides
     @Singleton
     TunnelManager tunnelManager(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway,
-            PortAllocator allocator, EndToEndProbe probe, RemoteProcessController processes, StateStore store) {
+            PortAllocator allocator, EndToEndProbe probe, RemoteProcessController processes, StateStore store,
+            SshTransport transport) {
         return TunnelManagers.builder()
                 .connector(connector)
                 .launcher(launcher)
@@ -52,6 +56,8 @@ final class NetPilotModule extends AbstractModule {
                 .probe(probe)
                 .processes(processes)
                 .store(store)
+                .agentId(AgentId.of(transport.agentKeys().fingerprint().value()))
+                .identityProbe(TunnelPlumbing.identityProbe())
                 .clock(Clock.systemUTC())
                 .settings(settings)
                 .build();

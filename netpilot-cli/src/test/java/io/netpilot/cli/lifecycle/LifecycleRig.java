@@ -1,5 +1,6 @@
 package io.netpilot.cli.lifecycle;
 
+import io.netpilot.core.AgentId;
 import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
@@ -113,6 +114,8 @@ public final class LifecycleRig implements AutoCloseable {
                 .probe(TunnelPlumbing.probe())
                 .processes(SshProcessControllers.create())
                 .store(store)
+                .agentId(AgentId.of(transport.agentKeys().fingerprint().value()))
+                .identityProbe(TunnelPlumbing.identityProbe())
                 .settings(settings)
                 .build();
         Agent agent = new Agent(home, transport, store, launcher, manager);
