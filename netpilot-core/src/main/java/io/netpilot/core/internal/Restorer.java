@@ -100,7 +100,7 @@ record Restorer(ShellConnector connector, TunnelLauncher launcher, RouterIdentit
             RouterTunnelStatus status = Hosts.onRouter(spec, () -> launcher.inspect(router, token));
             if (status.alive()) {
                 // adopt only what proves to be this router: its host key, through the relay port
-                ProbeResult r = Hosts.onRelay(spec, () -> identity.verify(t.id(), relay, port, RouterIdentity.keyOf(router)));
+                ProbeResult r = Hosts.onRelay(spec, () -> identity.verify(spec, relay, port, RouterIdentity.keyOf(router)));
                 if (r instanceof ProbeResult.Reached reached) {
                     Hosts.runOnRouter(spec, () -> launcher.renewLease(router, token, spec.leaseTtl()));
                     LOG.info("adopted the running tunnel {} on relay port {}", t.id(), port);

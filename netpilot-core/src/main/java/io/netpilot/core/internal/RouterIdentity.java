@@ -102,12 +102,26 @@ final class RouterIdentity {
     }
 
     /**
+     * Whether the tunnel's target is the SSH server the agent logs in to (the same port), whose host key
+     * is the pinned one; only then can a key exchange through the tunnel prove the router. A tunnel to
+     * another service of the router is checked by the banner probe alone.
+     */
+    static boolean provable(TunnelSpec spec) {
+        return spec.targetPort() == spec.router().address().port();
+    }
+
+    /**
      * Proves that relay {@code port} reaches the router whose key is {@code key}; on success the
-     * tunnel's next identity check is due {@code identityInterval} from now.
+     * tunnel's next identity check is due {@code identityInterval} from now. A tunnel that is not
+     * {@link #provable} gets the banner probe.
      *
      * @throws io.netpilot.core.HostUnreachableException when the relay session is lost
      */
-    ProbeResult verify(TunnelId id, RemoteShell relay, int port, HostKeyFingerprint key) {
+    ProbeResult verify(TunnelSpec spec, RemoteShell relay, int port, HostKeyFingerprint key) {
+        if (!provable(spec)) {
+            return probe.probe(relay, port, probeTimeout);
+        }
+        TunnelId id = spec.id();
         Instant now = recorder.now();
         Duration timeout = probeTimeout.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : probeTimeout;
         ProbeResult r = identityProbe.verify(relay, port, key, timeout);
@@ -126,8 +140,8 @@ final class RouterIdentity {
      *
      * @throws PortLostException when relay {@code port} does not reach the router behind {@code router}
      */
-    void confirm(TunnelId id, RemoteShell router, RemoteShell relay, int port) {
-        if (verify(id, relay, port, keyOf(router)) instanceof ProbeResult.Unreached u) {
+    void confirm(TunnelSpec spec, RemoteShell router, RemoteShell relay, int port) {
+        if (verify(spec, relay, port, keyOf(router)) instanceof ProbeResult.Unreached u) {
             throw new PortLostException(port, u.reason());
         }
     }
@@ -141,7 +155,7 @@ final class RouterIdentity {
     ProbeResult check(TunnelSpec spec, RemoteShell relay, int port, Supplier<RemoteShell> router) {
         Instant now = recorder.now();
         Instant last = lastVerified.get(spec.id());
-        if (last == null || !now.isBefore(last.plus(identityInterval))) {
+        if (provable(spec) && (last == null || !now.isBefore(last.plus(identityInterval)))) {
             Optional<HostKeyFingerprint> key = spec.router().pinnedHostKey();
             if (key.isEmpty()) {
                 try {
@@ -151,7 +165,7 @@ final class RouterIdentity {
                 }
             }
             if (key.isPresent()) {
-                return verify(spec.id(), relay, port, key.get());
+                return verify(spec, relay, port, key.get());
             }
         }
         return probe.probe(relay, port, probeTimeout);

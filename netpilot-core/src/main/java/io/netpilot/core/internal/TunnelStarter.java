@@ -169,7 +169,7 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, RouterIdenti
         int pid = Hosts.onRouter(spec, () -> launcher.launch(router, plan));
         LOG.info("launched {} on the router (supervisor pid {}); waiting for the end-to-end probe", token, pid);
         ProbeResult.Reached reached = awaitProbe(spec, router, relay, port, token);
-        Hosts.runOnRelay(spec, () -> identity.confirm(spec.id(), router, relay, port));
+        Hosts.runOnRelay(spec, () -> identity.confirm(spec, router, relay, port));
         return reached;
     }
 
