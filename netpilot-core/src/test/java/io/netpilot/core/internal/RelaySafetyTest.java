@@ -145,6 +145,22 @@ class RelaySafetyTest {
     }
 
     @Test
+    void twoRoutersAtOneAddressBehindOneAgentGetTwoPorts() {
+        TunnelManager m = h.manager(Harness.FAST.withProbing(Duration.ofHours(1), Duration.ofMillis(200), 2));
+        TunnelSnapshot a = m.connect(h.request("r1.example"));
+        int portA = a.port().orElseThrow();
+        synchronized (h.world) {
+            h.world.relay.listeners.remove(portA); // the first one's session drops: its port is free, its lease is not
+        }
+        h.world.router("r1.example").hostKey = FakeWorld.fakeKey("the router that replaced r1.example");
+
+        TunnelSnapshot b = m.connect(h.request("r1.example", 2222));
+
+        assertThat(b.port().orElseThrow()).isNotEqualTo(portA);
+        assertThat(h.world.relay.owners.get(portA).routerKey()).isNotEqualTo(h.world.relay.owners.get(b.port().orElseThrow()).routerKey());
+    }
+
+    @Test
     void anAdoptionChecksTheRoutersKeyNotJustABanner() {
         TunnelManager m = h.manager();
         TunnelSnapshot up = m.connect(h.request("r1.example"));
