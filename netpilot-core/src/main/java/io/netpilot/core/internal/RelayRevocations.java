@@ -132,8 +132,9 @@ final class RelayRevocations implements AutoCloseable {
     List<PendingRevocation> tidy() {
         tidying.lock();
         try {
+            Map<RelayLogin, TunnelSpec> relays = relaysInUse(); // before the retries forget their relays
             retryPending();
-            sweep();
+            sweep(relays);
             return store.pendingRevocations();
         } finally {
             tidying.unlock();
@@ -164,10 +165,15 @@ final class RelayRevocations implements AutoCloseable {
         return wanted;
     }
 
-    private void sweep() {
+    /** The relays of wanted tunnels and of pending revocations, each with a spec that logs in to it. */
+    private Map<RelayLogin, TunnelSpec> relaysInUse() {
         Map<RelayLogin, TunnelSpec> relays = new LinkedHashMap<>();
         store.tunnels().stream().map(TunnelRecord::spec).forEach(s -> relays.putIfAbsent(RelayLogin.of(s), s));
         store.pendingRevocations().forEach(p -> relays.putIfAbsent(RelayLogin.of(p.spec()), p.spec()));
+        return relays;
+    }
+
+    private void sweep(Map<RelayLogin, TunnelSpec> relays) {
         relays.forEach((login, spec) -> {
             try (RemoteShell relay = open(spec)) {
                 SweepReport report = Hosts.onRelay(spec, () -> gateway.sweep(relay, identity.agent(), wanted()));
