@@ -14,12 +14,10 @@ module io.netpilot.cli {
     requires ch.qos.logback.core;
     requires org.slf4j;
     requires java.management;
-    requires jdk.net;
 
     exports io.netpilot.cli;
 
     provides ch.qos.logback.classic.spi.Configurator with io.netpilot.cli.internal.LogConfigurator;
 
     opens io.netpilot.cli.command to info.picocli;
-    opens io.netpilot.cli.internal to com.google.guice;
 }

@@ -94,7 +94,7 @@ public final class NetPilotCommand {
             return new CommandLine.RunLast().execute(parsed);
         });
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            int code = e instanceof io.netpilot.cli.internal.ControlClient.AgentReplyException reply ? reply.exitCode() : ExitCode.of(e);
+            int code = ExitCode.of(e);
             root.console.error(e instanceof NetPilotException ? e.getMessage() : e.toString());
             if (root.verbose && !(e instanceof NetPilotException)) {
                 e.printStackTrace(System.err);
