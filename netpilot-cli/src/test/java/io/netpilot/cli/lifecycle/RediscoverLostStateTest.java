@@ -91,7 +91,7 @@ class RediscoverLostStateTest {
                     }
                 });
                 await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).until(() -> !rig.relay.isListening(orphanToken.port()));
-                runtime.cleanupOnExit();
+                netpilot.stopTunnels();
             }
             await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).untilAsserted(() -> assertThat(kept.livePids()).isEmpty());
         }
