@@ -33,7 +33,7 @@ public final class EmbeddingExample {
                     ConnectRequest request = ConnectRequest.of(router.address(), relay.address()).acceptingNewHostKeys();
                     TunnelSnapshot tunnel = netpilot.connect(request);
                     int port = tunnel.port().orElseThrow();
-                    System.out.println(tunnel.id() + " is " + netpilot.tunnels().getFirst().state() + " on relay port " + port);
+                    System.out.println(tunnel.id() + " is " + netpilot.tunnels().getFirst().state().name() + " on relay port " + port);
                     System.out.println("banner: " + Loopback.sshBanner(port, Duration.ofSeconds(5)).orElse("none"));
                     netpilot.disconnect(tunnel.id());
                 }
