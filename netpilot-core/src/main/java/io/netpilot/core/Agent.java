@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A running NetPilot agent as its callers see it: either the agent in this process
  * ({@link NetPilot}) or one in another process that this one is attached to through the home's
- * control channel ({@link NetPilot#attach}). The CLI and the desktop talk to either through this
+ * control channel ({@link NetPilotBuilder#attach()}). The CLI and the desktop talk to either through this
  * interface, so "start or attach" needs no other code. Implementations are thread-safe.
  */
 public interface Agent extends AutoCloseable {
@@ -16,7 +16,7 @@ public interface Agent extends AutoCloseable {
      * @param request the tunnel and how to log in
      * @return the tunnel, up
      * @throws InvalidInputException for a bad request (or a password sent to another process)
-     * @throws NetPilotException, or one of its subclasses, when a step failed; nothing is left started
+     * @throws NetPilotException (or a subclass naming the step) when a step failed; nothing is left started
      */
     TunnelSnapshot connect(ConnectRequest request);
 

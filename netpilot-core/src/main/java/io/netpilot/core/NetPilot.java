@@ -142,7 +142,7 @@ public final class NetPilot implements Agent {
      * @param router the router
      * @param password used for this login only; the caller clears it
      * @param policy whether an unknown host key may be pinned now
-     * @throws NetPilotException, or a subclass, when the login or the install failed
+     * @throws NetPilotException (or a subclass naming the step) when the login or the install failed
      */
     public void installAgentKey(SshAddress router, Credentials.Password password, HostKeyPolicy policy) {
         transport.installAgentKey(router, password, policy);

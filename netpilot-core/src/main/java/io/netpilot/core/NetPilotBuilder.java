@@ -202,7 +202,7 @@ public final class NetPilotBuilder {
      *
      * @return the running agent
      * @throws AgentAlreadyRunningException when another agent owns the home (see {@link #attach()})
-     * @throws NetPilotException, or a subclass, when the home, its state or the transport cannot be opened
+     * @throws NetPilotException (or a subclass naming the step) when the home, its state or the transport cannot be opened
      */
     public NetPilot start() {
         NetPilot agent = build(true);
@@ -222,7 +222,7 @@ public final class NetPilotBuilder {
      *
      * @return the agent, not yet supervising anything
      * @throws AgentAlreadyRunningException when another agent owns the home
-     * @throws NetPilotException, or a subclass, when the home, its state or the transport cannot be opened
+     * @throws NetPilotException (or a subclass naming the step) when the home, its state or the transport cannot be opened
      */
     public NetPilot open() {
         return build(false);
@@ -242,7 +242,7 @@ public final class NetPilotBuilder {
      * does at start (and the CLI's {@code connect}).
      *
      * @return the attached or started agent; {@link Agent#attached()} tells which
-     * @throws NetPilotException, or a subclass, when neither works
+     * @throws NetPilotException (or a subclass naming the step) when neither works
      */
     public Agent startOrAttach() {
         Optional<Agent> running = attach();

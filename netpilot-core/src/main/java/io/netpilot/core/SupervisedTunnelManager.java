@@ -25,8 +25,8 @@ public interface SupervisedTunnelManager extends TunnelManager {
      *
      * @return what was taken back and what was stopped
      * @throws RouterUnreachableException when the router cannot be reached
-     * @throws HostKeyUnknownException, HostKeyMismatchException, AuthenticationFailedException when
-     *     the router refused the login; nothing was changed
+     * @throws NetPilotException when the router refused the login ({@link HostKeyUnknownException},
+     *     {@link HostKeyMismatchException}, {@link AuthenticationFailedException}); nothing was changed
      */
     RediscoveryReport rediscover(RouterEndpoint router, Credentials credentials);
 }

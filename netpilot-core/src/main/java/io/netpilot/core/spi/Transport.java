@@ -70,7 +70,7 @@ public interface Transport extends AutoCloseable {
      * @param router the router
      * @param password used for this login only; not cleared
      * @param policy whether an unknown host key may be pinned now
-     * @throws io.netpilot.core.NetPilotException, or a subclass, when the login or the install failed
+     * @throws io.netpilot.core.NetPilotException (or a subclass naming the step) when the login or the install failed
      */
     void installAgentKey(SshAddress router, Credentials.Password password, HostKeyPolicy policy);
 
