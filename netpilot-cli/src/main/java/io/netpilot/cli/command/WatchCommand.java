@@ -37,9 +37,13 @@ final class WatchCommand implements Callable<Integer> {
             root.console.println(json ? doc.toString() : StatusDocument.eventLine(doc));
         });
         try (agent) {
-            // Until Ctrl-C, or until the agent stops answering (then tunnels() throws and says so).
-            while (!never.await(2, TimeUnit.SECONDS)) {
+            // Until Ctrl-C, or until the agent stops answering (then tunnels() throws and says so); each
+            // second's answer is the heartbeat of the --json stream (docs/cli.md).
+            while (!never.await(1, TimeUnit.SECONDS)) {
                 agent.tunnels();
+                if (json) {
+                    root.console.println("{\"type\":\"heartbeat\"}");
+                }
             }
         } finally {
             events.close();
