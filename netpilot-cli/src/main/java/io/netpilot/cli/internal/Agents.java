@@ -1,5 +1,6 @@
 package io.netpilot.cli.internal;
 
+import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
@@ -70,8 +71,25 @@ public final class Agents {
         try {
             return Guice.createInjector(Stage.PRODUCTION, module).getInstance(NetPilot.class);
         } catch (ProvisionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            throw unwrap(e.getErrorMessages(), e);
+        } catch (CreationException e) {
+            throw unwrap(e.getErrorMessages(), e);
         }
+    }
+
+    /**
+     * Guice wraps what the front door threw (another agent owns the home, a corrupt state file...): the
+     * caller gets the NetPilotException itself, so it prints one line and maps to its exit code.
+     */
+    private static RuntimeException unwrap(java.util.Collection<com.google.inject.spi.Message> messages, RuntimeException e) {
+        for (com.google.inject.spi.Message m : messages) {
+            for (Throwable t = m.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof NetPilotException np) {
+                    return np;
+                }
+            }
+        }
+        return e;
     }
 
     /** The agent that owns the home at {@code homePath} in another process, when one answers; creates nothing. */
