@@ -16,7 +16,11 @@ import java.util.OptionalInt;
  */
 public record ConnectRequest(
         TunnelSpec spec, Credentials routerCredentials, Credentials relayCredentials, HostKeyPolicy hostKeyPolicy) {
-    /** @throws NullPointerException when a value is missing */
+    /**
+     * Checks that every part is given.
+     *
+     * @throws NullPointerException when a value is missing
+     */
     public ConnectRequest {
         Objects.requireNonNull(spec, "spec");
         Objects.requireNonNull(routerCredentials, "routerCredentials");
