@@ -258,6 +258,14 @@ public final class NetPilot implements Agent {
         }
     }
 
+    /** Closes without the exit cleanup: for a start that failed half-way. */
+    void abandon() {
+        if (cleanupStarted.compareAndSet(false, true)) {
+            cleanupDone.countDown();
+        }
+        close();
+    }
+
     private void shutdownFromSignal() {
         requestStop();
         stopTunnels();

@@ -210,7 +210,7 @@ public final class NetPilotBuilder {
             agent.startAgent();
             return agent;
         } catch (RuntimeException e) {
-            agent.close();
+            agent.abandon(); // a failed start stops no router process: the tunnels run on under their leases
             throw e;
         }
     }
