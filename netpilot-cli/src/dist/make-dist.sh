@@ -25,14 +25,24 @@ mkdir -p "$out/lib" "$out/bin" "$out/share/netpilot"
 #    including the desktop module (a packaging-only dependency of netpilot-cli, see its pom.xml).
 cp "$target/netpilot-cli.jar" "$target"/lib/*.jar "$out/lib/"
 
-# 2. The JDK modules those jars use (reduced: java.sql stands for java.logging and java.xml too), plus
-#    the providers found only through the service loader: on JDK 21 the EC keys SSH needs live in
-#    jdk.crypto.ec (part of java.base from JDK 22 on).
-modules=$("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release "$java_major" \
-    --module-path "$out/lib" --add-modules ALL-MODULE-PATH)
-for extra in jdk.crypto.ec; do
-    [ -f "$jdk/jmods/$extra.jmod" ] && modules="$modules,$extra"
-done
+# 2. The JDK modules those jars use. jdeps over the module path covers the explicit modules (reduced:
+#    java.sql stands for java.logging and java.xml too) but not what automatic modules (sshd-osgi, Guice)
+#    use, e.g. java.rmi and java.security.jgss for sshd: those jars are analysed on their own. Plus, on
+#    JDK 21, jdk.crypto.ec, the EC key provider SSH needs, found only through the service loader (it is
+#    part of java.base from JDK 22 on).
+listing=$("$jdk/bin/java" -p "$out/lib" --list-modules)
+system=$(sed -n '/ file:/!s/@.*//p' <<<"$listing")
+mapfile -t automatic < <(awk '$NF == "automatic" { sub("^file://", "", $2); print $2 }' <<<"$listing")
+jdeps=("$jdk/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release "$java_major")
+used=$("${jdeps[@]}" --module-path "$out/lib" --add-modules ALL-MODULE-PATH)
+by_automatic=java.base
+[ "${#automatic[@]}" -gt 0 ] && by_automatic=$("${jdeps[@]}" "${automatic[@]}")
+[ "$java_major" -lt 22 ] && used="$used,jdk.crypto.ec"
+jdk_only() { tr ',' '\n' | grep -xF -f <(echo "$system") | sort -u | paste -sd, -; }
+modules=$(jdk_only <<<"$used,$by_automatic")
+# An automatic module reads every module but makes none of them resolve: the launcher adds these itself
+# (--add-modules), or sshd fails at its first connection (NoClassDefFoundError: java/rmi/ServerException).
+add_modules=$(jdk_only <<<"$by_automatic")
 
 # 3. The runtime image. zip-6: the AOT cache holds the classes a command loads, so reading compressed
 #    modules costs little at startup. JDK 21-24 also need the runtime's own CDS archive under AppCDS.
@@ -42,7 +52,7 @@ cds=()
     --compress=zip-6 "${cds[@]}" --output "$out/runtime"
 
 # 4. Launchers, and the desktop launcher only where the desktop app has its main class.
-cp "$src/share/netpilot/launch.sh" "$out/share/netpilot/"
+sed "s|@ADD_MODULES@|$add_modules|" "$src/share/netpilot/launch.sh" >"$out/share/netpilot/launch.sh"
 cp "$src/bin/netpilot" "$out/bin/"
 desktop_class="${desktop_main#*/}"
 desktop_jar=$(ls "$out"/lib/netpilot-desktop-*.jar 2>/dev/null | head -1 || true)

@@ -16,7 +16,7 @@ netpilot_launch() {
         echo "$name: the bundled runtime is missing: $java (unpack the whole archive)" >&2
         exit 2
     fi
-    if exec 7<"$dir" 2>/dev/null && [ -d /proc/self/fd/7/lib ]; then
+    if { exec 7<"$dir"; } 2>/dev/null && [ -d /proc/self/fd/7/lib ]; then
         mp=/proc/self/fd/7/lib
     else
         mp="$dir/lib"
@@ -42,5 +42,6 @@ netpilot_launch() {
     local user_opts=(${JAVA_OPTS:-})
     # What `autostart install` and a detached agent start: always the command launcher of this install.
     export NETPILOT_LAUNCHER="$dir/bin/netpilot"
-    exec "$java" "${jvm[@]}" "${user_opts[@]}" -p "$mp" -m "$main" "$@"
+    # The JDK modules that only automatic modules (sshd, Guice) use: nothing else makes them resolve.
+    exec "$java" "${jvm[@]}" "${user_opts[@]}" --add-modules @ADD_MODULES@ -p "$mp" -m "$main" "$@"
 }

@@ -27,7 +27,12 @@ class DesktopDistributionIT {
 
     @Test
     void desktopLauncherShowsItsWindowAndQuitsOnSigterm() throws Exception {
-        UnpackedDistribution dist = UnpackedDistribution.unpack(dir);
+        try (UnpackedDistribution dist = UnpackedDistribution.unpack(dir)) {
+            runsUnderXvfb(dist);
+        }
+    }
+
+    private void runsUnderXvfb(UnpackedDistribution dist) throws Exception {
         Assumptions.assumeTrue(Files.exists(dist.install.resolve("bin/netpilot-desktop")),
                 "this build has no desktop app yet (no io.netpilot.desktop.Main), so no bin/netpilot-desktop");
         Path xvfb = Binaries.require("Xvfb");

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,11 @@ class DistributionIT {
     @BeforeAll
     static void unpack() throws Exception {
         dist = UnpackedDistribution.unpack(dir);
+    }
+
+    @AfterAll
+    static void removeLinks() throws Exception {
+        dist.close();
     }
 
     @Test

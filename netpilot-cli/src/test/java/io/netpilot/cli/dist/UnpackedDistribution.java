@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * {@code PATH} that holds every system command except any JDK's (each command is linked into a dir of the
  * test's own, leaving out those that live in a JDK's {@code bin}).
  */
-final class UnpackedDistribution {
+final class UnpackedDistribution implements AutoCloseable {
     private static final Path TARGET = Path.of(System.getProperty("user.dir"), "target").toAbsolutePath();
     private static final List<Path> SYSTEM_BIN = Stream.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
             .map(Path::of).toList();
@@ -134,6 +134,20 @@ final class UnpackedDistribution {
             s.process().destroy();
         }
         return new Result(s.process().exitValue(), Files.readString(s.out(), StandardCharsets.UTF_8), s.errText());
+    }
+
+    @Override
+    public void close() throws IOException {
+        removePathLinks();
+    }
+
+    /** Removes the PATH dir's links to system commands (JUnit's temp dir cleanup warns about each link out). */
+    void removePathLinks() throws IOException {
+        try (Stream<Path> links = Files.list(pathDir)) {
+            for (Path link : links.toList()) {
+                Files.delete(link);
+            }
+        }
     }
 
     /** The live processes whose command line names a file of this install (its runtime, jars or launchers). */
