@@ -23,7 +23,9 @@ netpilot_launch() {
     fi
     # Short-lived commands start fast and stay small: C1 only, the serial GC, small thread stacks.
     # The class cache was made with exactly these flags (flags that change the heap layout void it).
+    # The desktop app runs for hours, so it keeps both JIT compilers and default stacks.
     local jvm=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k)
+    [ "$name" = netpilot ] || jvm=(-XX:+UseSerialGC)
     if [ -n "${NETPILOT_TRAIN:-}" ]; then
         # Only for the build (netpilot-cli/src/dist/make-dist.sh): the flags that record or make the cache.
         read -r -a train <<<"$NETPILOT_TRAIN"
