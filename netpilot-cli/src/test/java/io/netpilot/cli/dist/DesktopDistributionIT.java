@@ -33,7 +33,7 @@ class DesktopDistributionIT {
     }
 
     private void runsUnderXvfb(UnpackedDistribution dist) throws Exception {
-        Assumptions.assumeTrue(Files.exists(dist.install.resolve("bin/netpilot-desktop")),
+        Assumptions.assumeTrue(Files.exists(dist.install().resolve("bin/netpilot-desktop")),
                 "this build has no desktop app yet (no io.netpilot.desktop.Main), so no bin/netpilot-desktop");
         Path xvfb = Binaries.require("Xvfb");
         Path xwininfo = Binaries.require("xwininfo");
@@ -44,7 +44,7 @@ class DesktopDistributionIT {
             await().atMost(TestTimeouts.scaled(Duration.ofSeconds(20)))
                     .until(() -> Files.exists(Path.of("/tmp/.X11-unix/X" + display.substring(1))));
             var app = dist.start(dir.resolve("desktop"), Map.of("DISPLAY", display, "NETPILOT_HOME", dir.resolve("home").toString()),
-                    List.of(dist.install.resolve("bin/netpilot-desktop").toString()));
+                    List.of(dist.install().resolve("bin/netpilot-desktop").toString()));
             try {
                 await().atMost(TestTimeouts.scaled(Duration.ofSeconds(60))).untilAsserted(() -> {
                     assertThat(app.process().isAlive()).as("desktop app alive; stderr: %s", app.errText()).isTrue();

@@ -53,7 +53,7 @@ class DistributionIT {
         // JAVA_OPTS reaches the JVM, and that JVM is the bundled runtime.
         var settings = dist.run(dir.resolve("settings"), Map.of("JAVA_OPTS", "-XshowSettings:properties"), "netpilot", "--version");
         assertThat(settings.exitCode()).as(settings.err()).isZero();
-        assertThat(settings.err()).contains("java.home = " + dist.install.resolve("runtime"));
+        assertThat(settings.err()).contains("java.home = " + dist.install().resolve("runtime"));
 
         Path home = dir.resolve("empty-home");
         var status = dist.run(dir.resolve("status"), Map.of(), "netpilot", "--home", home.toString(), "status", "--json");
@@ -67,7 +67,7 @@ class DistributionIT {
     @Test
     void startsThroughASymlinkFromAnotherDirectory() throws Exception {
         Path links = Files.createDirectories(dir.resolve("links"));
-        Path link = Files.createSymbolicLink(links.resolve("netpilot"), dist.install.resolve("bin/netpilot"));
+        Path link = Files.createSymbolicLink(links.resolve("netpilot"), dist.install().resolve("bin/netpilot"));
         var started = dist.start(dir.resolve("via-link"), Map.of(), List.of(link.toString(), "--version"));
         assertThat(started.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(started.process().exitValue()).as(started.errText()).isZero();
@@ -95,11 +95,11 @@ class DistributionIT {
         String execStart = Files.readAllLines(unit).stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow()
                 .substring("ExecStart=".length());
         List<String> command = systemdWords(execStart);
-        assertThat(Path.of(command.get(0))).isEqualTo(dist.install.resolve("bin/netpilot")).isExecutable();
+        assertThat(Path.of(command.get(0))).isEqualTo(dist.install().resolve("bin/netpilot")).isExecutable();
         assertThat(command).containsSubsequence("--home", home.toString(), "agent");
 
         Path entry = config.resolve("autostart/netpilot-desktop.desktop");
-        Path desktop = dist.install.resolve("bin/netpilot-desktop");
+        Path desktop = dist.install().resolve("bin/netpilot-desktop");
         if (Files.exists(desktop)) {
             assertThat(Files.readString(entry)).contains("Exec=\"" + desktop + "\"");
         } else {

@@ -17,24 +17,13 @@ import java.util.stream.Stream;
  * The archive the build made ({@code target/netpilot-*-linux-*.tar.gz}), unpacked with {@code tar} into a
  * temp dir, and run the way a technician runs it: its own launchers, with {@code JAVA_HOME} unset and a
  * {@code PATH} that holds every system command except any JDK's (each command is linked into a dir of the
- * test's own, leaving out those that live in a JDK's {@code bin}).
+ * test's own, leaving out those that live in a JDK's {@code bin}). {@code root} holds the unpacked tree,
+ * {@code install} is its one top dir.
  */
-final class UnpackedDistribution implements AutoCloseable {
+record UnpackedDistribution(Path root, Path install, Path pathDir, Path userHome) implements AutoCloseable {
     private static final Path TARGET = Path.of(System.getProperty("user.dir"), "target").toAbsolutePath();
     private static final List<Path> SYSTEM_BIN = Stream.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
             .map(Path::of).toList();
-
-    final Path root;
-    final Path install;
-    private final Path pathDir;
-    private final Path userHome;
-
-    private UnpackedDistribution(Path root, Path install, Path pathDir, Path userHome) {
-        this.root = root;
-        this.install = install;
-        this.pathDir = pathDir;
-        this.userHome = userHome;
-    }
 
     /** Unpacks the archive into {@code dir}/unpacked and makes the JDK-free PATH in {@code dir}/path. */
     static UnpackedDistribution unpack(Path dir) throws Exception {
