@@ -70,7 +70,7 @@ t = [x * 1000 for x in json.load(open(sys.argv[1]))["results"][0]["times"]]
 print(f"{sys.argv[2]}\t{statistics.median(t):.0f}\t{min(t):.0f}\t{max(t):.0f}")
 EOF
     else
-        "$@" >/dev/null 2>&1
+        "$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; "$@" >&2; exit 1; }
         local times=() i s e
         for ((i = 0; i < runs; i++)); do
             s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
@@ -119,7 +119,6 @@ measure "./netpilot status (as shipped: AOT cache)" "$repo/netpilot" $cfg
 measure "JDK pick: scripts/jdk.sh (starts a JVM)" bash -c ". '$repo/scripts/jdk.sh' && netpilot_pick_jdk"
 measure "dist bin/netpilot status (as shipped: build-time AOT cache)" "$dist" $cfg
 measure "dist, NETPILOT_CDS=off (jlinked runtime, no CDS at all)" env NETPILOT_CDS=off "$dist" $cfg
-measure "dist, cache + -Xshare:off (cache refused)" env JAVA_OPTS=-Xshare:off "$dist" $cfg
 measure "dist, cache + C2 too (JAVA_OPTS=-XX:TieredStopAtLevel=4)" env JAVA_OPTS=-XX:TieredStopAtLevel=4 "$dist" $cfg
 measure "dist, NETPILOT_CDS=off + -XX:+AutoCreateSharedArchive" env NETPILOT_CDS=off \
     JAVA_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$work/auto.jsa -Xlog:cds=off" "$dist" $cfg
