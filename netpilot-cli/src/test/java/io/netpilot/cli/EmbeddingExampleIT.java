@@ -83,7 +83,7 @@ class EmbeddingExampleIT {
     private static String embedderJars() throws IOException {
         try (Stream<Path> files = Files.list(LIB)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".jar"))
-                    .filter(f -> !f.getFileName().toString().matches("(logback|picocli|guice|guava|failureaccess|jakarta|aopalliance|error_prone|j2objc|jspecify|listenablefuture).*"))
+                    .filter(f -> !f.getFileName().toString().matches("(logback|picocli|guice|guava|failureaccess|jakarta|aopalliance|error_prone|j2objc|jspecify|listenablefuture|netpilot-desktop|flatlaf).*"))
                     .map(Path::toString).sorted().collect(Collectors.joining(":"));
         }
     }

@@ -81,6 +81,14 @@ public final class NetPilotProcess implements AutoCloseable {
         return Files.readString(stderr, StandardCharsets.UTF_8);
     }
 
+    /** Sends SIGTERM to the agent that holds {@code home}'s lock, if one does (a test's clean-up of a background agent). */
+    public static void stopAgentOf(Path home) {
+        if (home != null && Files.isDirectory(home)) {
+            io.netpilot.state.AgentLock.recordedPid(io.netpilot.state.NetPilotHome.at(home))
+                    .ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+        }
+    }
+
     /** SIGKILL, as a crash or power loss would, and waits for the process to be gone. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

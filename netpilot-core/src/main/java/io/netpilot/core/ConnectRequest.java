@@ -7,7 +7,9 @@ import java.util.OptionalInt;
 
 /**
  * Everything {@link TunnelManager#connect} needs. Start from {@link #of(String, String)} and change
- * what differs with the {@code with...} methods; each returns a new request. Immutable, thread-safe.
+ * what differs with the {@code with...} methods; each returns a new request. The key files among the
+ * credentials are remembered in the spec ({@link TunnelSpec#keys()}, set here from the credentials), so
+ * a restart restores the tunnel with them; a password never is. Immutable, thread-safe.
  *
  * @param spec the tunnel
  * @param routerCredentials how to log in to the router the first time
@@ -26,6 +28,25 @@ public record ConnectRequest(
         Objects.requireNonNull(routerCredentials, "routerCredentials");
         Objects.requireNonNull(relayCredentials, "relayCredentials");
         Objects.requireNonNull(hostKeyPolicy, "hostKeyPolicy");
+        spec = spec.withKeys(LoginKeys.of(routerCredentials, relayCredentials));
+    }
+
+    /**
+     * For logs: the tunnel, and how each host is logged in to. A password is never printed, only that
+     * there is one; a key file by its path.
+     */
+    @Override
+    public String toString() {
+        return "connect " + spec + ", router login " + login(routerCredentials) + ", relay login " + login(relayCredentials)
+                + ", host keys " + hostKeyPolicy;
+    }
+
+    private static String login(Credentials credentials) {
+        return switch (credentials) {
+            case Credentials.AgentKey k -> "agent key";
+            case Credentials.KeyFile k -> "key " + k.path();
+            case Credentials.Password p -> "password ****";
+        };
     }
 
     /**
@@ -147,12 +168,5 @@ public record ConnectRequest(
 
     private ConnectRequest withSpec(TunnelSpec newSpec) {
         return new ConnectRequest(newSpec, routerCredentials, relayCredentials, hostKeyPolicy);
-    }
-
-    /** {@return the tunnel's id, router, relay and target port, without credentials} */
-    @Override
-    public String toString() {
-        return "ConnectRequest[" + spec.id() + " " + spec.router().address() + " -> " + spec.relay().address() + " target "
-                + spec.targetPort() + ", ports " + spec.portRange() + ", " + hostKeyPolicy + "]";
     }
 }

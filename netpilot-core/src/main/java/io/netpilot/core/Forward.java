@@ -18,4 +18,10 @@ public record Forward(int remotePort, int targetPort) {
     public String reverseSpec() {
         return "127.0.0.1:" + remotePort + ":127.0.0.1:" + targetPort;
     }
+
+    /** The same as {@link #reverseSpec()}. */
+    @Override
+    public String toString() {
+        return reverseSpec();
+    }
 }

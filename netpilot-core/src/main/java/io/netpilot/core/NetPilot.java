@@ -41,7 +41,7 @@ public final class NetPilot implements Agent {
     private final StateService.Held lock;
     private final StateStore store;
     private final Transport transport;
-    private final SupervisedTunnelManager manager;
+    private final TunnelManager manager;
     private final boolean agent;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean cleanupStarted = new AtomicBoolean();
@@ -53,7 +53,7 @@ public final class NetPilot implements Agent {
     private volatile Thread hook;
 
     NetPilot(NetPilotConfig config, StateService.Held lock, StateStore store, Transport transport,
-            SupervisedTunnelManager manager, boolean agent) {
+            TunnelManager manager, boolean agent) {
         this.config = config;
         this.lock = lock;
         this.store = store;
@@ -111,16 +111,16 @@ public final class NetPilot implements Agent {
      *
      * @return the manager
      */
-    public SupervisedTunnelManager manager() {
+    public TunnelManager manager() {
         return manager;
     }
 
     /**
      * The state files that were unreadable when this agent opened the home, and where they were set aside.
      *
-     * @return one line per file; empty when all was well
+     * @return one problem per file; empty when all was well
      */
-    public List<String> problems() {
+    public List<StateProblem> problems() {
         return store.problems();
     }
 
@@ -151,7 +151,7 @@ public final class NetPilot implements Agent {
     /**
      * Restores every wanted tunnel now (adopting healthy ones); when {@code tunnel-state.json} was
      * unreadable and set aside, also asks every router of {@code router-connections.json} for the tunnels
-     * it still runs and takes them back (see {@link SupervisedTunnelManager#rediscover}).
+     * it still runs and takes them back (see {@link TunnelManager#rediscover}, logging in with the key file the router's last tunnel used).
      * {@link NetPilotBuilder#start()} already does this in the background.
      *
      * @return what came back
@@ -162,7 +162,7 @@ public final class NetPilot implements Agent {
         if (tunnelStateSetAside()) {
             for (RouterConnection c : store.routerConnections()) {
                 try {
-                    RediscoveryReport report = manager.rediscover(RouterEndpoint.of(c.address()), Credentials.AGENT_KEY);
+                    RediscoveryReport report = manager.rediscover(RouterEndpoint.of(c.address()), c.keys().routerCredentials());
                     rediscoveries.add(new RestoreReport.Rediscovery(c.address(), Optional.of(report), Optional.empty()));
                 } catch (NetPilotException e) {
                     rediscoveries.add(new RestoreReport.Rediscovery(c.address(), Optional.empty(), Optional.of(e.getMessage())));
@@ -174,7 +174,7 @@ public final class NetPilot implements Agent {
 
     /** Whether the store found tunnel-state.json unreadable at start and moved it aside. */
     private boolean tunnelStateSetAside() {
-        return store.problems().stream().anyMatch(p -> p.startsWith("tunnel-state.json "));
+        return store.problems().stream().anyMatch(p -> p.file() == StateFile.TUNNELS);
     }
 
     @Override
@@ -194,17 +194,7 @@ public final class NetPilot implements Agent {
 
     @Override
     public Subscription subscribe(TunnelEventListener listener) {
-        AutoCloseable handle = manager.subscribe(listener);
-        AtomicBoolean done = new AtomicBoolean();
-        return () -> {
-            if (done.compareAndSet(false, true)) {
-                try {
-                    handle.close();
-                } catch (Exception e) {
-                    LOG.debug("unsubscribing: {}", e.toString());
-                }
-            }
-        };
+        return manager.subscribe(listener);
     }
 
     /** {@return false: this agent runs in this process} */

@@ -288,12 +288,12 @@ public final class NetPilotBuilder {
         try {
             StateStore store = states.open(dir, clock);
             t = transports.start(new TransportService.Options(dir.resolve("known_hosts"), dir.resolve("id_ed25519"), routerClient));
-            SupervisedTunnelManager manager = TunnelManagers.builder()
+            TunnelManager manager = TunnelManagers.builder()
                     .connector(t.connector()).launcher(t.launcher()).relayGateway(t.relayGateway())
                     .portAllocator(t.portAllocator()).probe(t.probe()).processes(t.processes())
                     .store(store).clock(clock).settings(settings)
                     .build();
-            store.problems().forEach(p -> LOG.warn("state file was unreadable and has been set aside: {}", p));
+            store.problems().forEach(p -> LOG.warn("state file was unreadable and has been set aside: {}", p.message()));
             return new NetPilot(config, lock, store, t, manager, agent);
         } catch (RuntimeException e) {
             if (t != null) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Notices when the agent's own network changes (an interface goes up or down, an address comes or
  * goes: Wi-Fi to cable, VPN up, a laptop waking) and says so, so that the tunnel manager probes at
- * once instead of at its next interval ({@link SupervisedTunnelManager#networkChanged()}). The JDK
+ * once instead of at its next interval ({@link TunnelManager#networkChanged()}). The JDK
  * has no change notification, so it compares the set of up, non-loopback interfaces and their
  * addresses every {@code interval}. Thread-safe; {@link #close()} stops it.
  */

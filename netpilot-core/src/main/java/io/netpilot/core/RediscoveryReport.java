@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What {@link SupervisedTunnelManager#rediscover} found on one router: the tunnels it took back
+ * What {@link TunnelManager#rediscover} found on one router: the tunnels it took back
  * (wanted again, in the state file, supervised) and the orphans it stopped because nothing said what
  * they were for (or left alone, see {@link Orphan}). Immutable, thread-safe.
  *

@@ -23,4 +23,11 @@ public record RelayEndpoint(SshAddress address, String tunnelUser, Optional<Host
     public static RelayEndpoint of(SshAddress address) {
         return new RelayEndpoint(address, address.user(), Optional.empty());
     }
+
+    /** The address, the routers' user when it is another one, and the pinned host key when there is one. */
+    @Override
+    public String toString() {
+        return address + (tunnelUser.equals(address.user()) ? "" : " (routers log in as " + tunnelUser + ")")
+                + pinnedHostKey.map(k -> " (host key " + k + ")").orElse("");
+    }
 }

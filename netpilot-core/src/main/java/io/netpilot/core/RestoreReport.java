@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param rediscoveries when {@code tunnel-state.json} was set aside: one entry per known router,
  *     asked for the tunnels it still runs; empty otherwise
  */
-public record RestoreReport(List<TunnelSnapshot> restored, List<String> problems, List<Rediscovery> rediscoveries) {
+public record RestoreReport(List<TunnelSnapshot> restored, List<StateProblem> problems, List<Rediscovery> rediscoveries) {
     /** @throws NullPointerException when a list is missing */
     public RestoreReport {
         restored = List.copyOf(restored);

@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param successes how many tunnels came up
  * @param failures how many attempts failed
  * @param lastError the last failure's message
+ * @param keys the key files of the last tunnel that came up through this router, for rediscovery
  */
 public record RouterConnection(
         RouterId router,
@@ -20,7 +21,8 @@ public record RouterConnection(
         Optional<Instant> lastConnected,
         long successes,
         long failures,
-        Optional<String> lastError) {
+        Optional<String> lastError,
+        LoginKeys keys) {
     public RouterConnection {
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(address, "address");
@@ -29,6 +31,13 @@ public record RouterConnection(
             throw new InvalidInputException("connection counts must not be negative");
         }
         Objects.requireNonNull(lastError, "lastError");
+        Objects.requireNonNull(keys, "keys");
+    }
+
+    /** A history that remembers no key files (the agent's own key). */
+    public RouterConnection(RouterId router, SshAddress address, Optional<Instant> lastConnected, long successes, long failures,
+            Optional<String> lastError) {
+        this(router, address, lastConnected, successes, failures, lastError, LoginKeys.AGENT_KEY);
     }
 
     /** A router never connected to. */
@@ -37,10 +46,15 @@ public record RouterConnection(
     }
 
     public RouterConnection succeeded(Instant when) {
-        return new RouterConnection(router, address, Optional.of(when), successes + 1, failures, lastError);
+        return new RouterConnection(router, address, Optional.of(when), successes + 1, failures, lastError, keys);
     }
 
     public RouterConnection failed(String error) {
-        return new RouterConnection(router, address, lastConnected, successes, failures + 1, Optional.of(error));
+        return new RouterConnection(router, address, lastConnected, successes, failures + 1, Optional.of(error), keys);
+    }
+
+    /** This history remembering {@code newKeys}. */
+    public RouterConnection withKeys(LoginKeys newKeys) {
+        return new RouterConnection(router, address, lastConnected, successes, failures, lastError, newKeys);
     }
 }

@@ -23,4 +23,10 @@ public record RouterEndpoint(SshAddress address, Optional<HostKeyFingerprint> pi
     public RouterId id() {
         return RouterId.of(address);
     }
+
+    /** The address, and the pinned host key when there is one. */
+    @Override
+    public String toString() {
+        return address + pinnedHostKey.map(k -> " (host key " + k + ")").orElse("");
+    }
 }

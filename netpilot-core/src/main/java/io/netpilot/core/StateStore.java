@@ -71,6 +71,6 @@ public interface StateStore {
      */
     RouterConnection updateRouterConnection(SshAddress address, UnaryOperator<RouterConnection> change);
 
-    /** The files found unreadable at start and where they were moved; empty when all was well. */
-    List<String> problems();
+    /** The files found unreadable at start, and where each was moved; empty when all was well. */
+    List<StateProblem> problems();
 }

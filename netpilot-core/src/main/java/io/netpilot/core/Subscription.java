@@ -1,12 +1,13 @@
 package io.netpilot.core;
 
 /**
- * A subscription to tunnel events; closing it stops delivery. Closing twice does nothing, and
- * {@link #close()} throws nothing, so it fits a plain try-with-resources. Thread-safe.
+ * A subscription to a {@link TunnelManager}'s events, returned by
+ * {@link TunnelManager#subscribe(TunnelEventListener)}. Closing it unsubscribes: the listener gets
+ * the events already queued for it, then no more. Closing twice does nothing. Thread-safe.
  */
 @FunctionalInterface
 public interface Subscription extends AutoCloseable {
-    /** Stops delivering later events to the listener; never throws. */
+    /** Unsubscribes; never throws. */
     @Override
     void close();
 }

@@ -8,7 +8,9 @@ import java.util.OptionalInt;
 /**
  * The agent: brings tunnels up, keeps them up, and takes them down, so that no router is left with a
  * tunnel nobody wants. Every change is persisted through the {@link StateStore} before it is
- * reported, and emitted as a {@link TunnelEvent}. Implementations are thread-safe.
+ * reported, and emitted as a {@link TunnelEvent}. Each wanted tunnel is supervised: probed,
+ * its router lease renewed, and repaired when it stops answering. Made by
+ * {@link TunnelManagers#builder()}. Implementations are thread-safe.
  */
 public interface TunnelManager extends AutoCloseable {
     /**
@@ -60,8 +62,38 @@ public interface TunnelManager extends AutoCloseable {
 
     Optional<TunnelSnapshot> tunnel(TunnelId id);
 
-    /** Subscribes to every later event; closing the returned handle unsubscribes. */
-    AutoCloseable subscribe(TunnelEventListener listener);
+    /**
+     * Subscribes to every later event. Each listener is called on its own event thread, in the order
+     * the events happened.
+     *
+     * @return the handle whose {@link Subscription#close()} unsubscribes (and throws nothing)
+     */
+    Subscription subscribe(TunnelEventListener listener);
+
+    /**
+     * The agent's network changed (an interface came up, the address changed, the machine woke):
+     * every supervised tunnel is probed now instead of at its next interval. Returns at once; never
+     * throws.
+     */
+    void networkChanged();
+
+    /**
+     * Takes back the tunnels a router still runs that the state does not know, for example after a
+     * corrupt {@code tunnel-state.json} was set aside: lists the router's tokens and, for each one no
+     * wanted tunnel holds, reads what it was launched with. A described tunnel is wanted again (saved
+     * with its token and port) and restored as {@link #restore()} does: adopted when its processes
+     * run and the probe passes, else relaunched on the same port, then supervised. A token that
+     * cannot be described, or that duplicates a tunnel already wanted, is stopped and its files
+     * removed. A token made for another address of the router is left alone and reported as an
+     * orphan with that reason. The router is opened with {@code credentials} and only its pinned
+     * host key; the relay with the agent's key.
+     *
+     * @return what was taken back and what was stopped
+     * @throws RouterUnreachableException when the router cannot be reached
+     * @throws HostKeyUnknownException, HostKeyMismatchException, AuthenticationFailedException when
+     *     the router refused the login; nothing was changed
+     */
+    RediscoveryReport rediscover(RouterEndpoint router, Credentials credentials);
 
     /** Stops supervising and closes sessions; does not stop router processes ({@link #cleanup} does). */
     @Override

@@ -15,7 +15,7 @@ import java.util.random.RandomGenerator;
  * implement. Stateless; thread-safe.
  *
  * <pre>{@code
- * SupervisedTunnelManager manager = TunnelManagers.builder()
+ * TunnelManager manager = TunnelManagers.builder()
  *         .connector(connector).launcher(launcher).relayGateway(gateway).portAllocator(allocator)
  *         .probe(probe).processes(processes).store(store)
  *         .clock(Clock.systemUTC()).settings(ManagerSettings.DEFAULTS)
@@ -106,7 +106,7 @@ public final class TunnelManagers {
          *
          * @throws IllegalStateException naming the collaborator that was not given
          */
-        public SupervisedTunnelManager build() {
+        public TunnelManager build() {
             return Managers.supervising(
                     require(connector, "connector"), require(launcher, "launcher"), require(relayGateway, "relayGateway"),
                     require(portAllocator, "portAllocator"), require(probe, "probe"), require(processes, "processes"),

@@ -45,4 +45,11 @@ public record TunnelSnapshot(
     public Optional<String> reason() {
         return state.reason();
     }
+
+    /** For logs: {@code t1a2b3c UP root@router:22 -> relay port 20001 via tunnel@relay:22, since ..., rtt 12ms}. */
+    @Override
+    public String toString() {
+        return id + " " + state + " " + router + " -> relay port " + (port.isPresent() ? String.valueOf(port.getAsInt()) : "none")
+                + " via " + relay + ", since " + since + lastRtt.map(r -> ", rtt " + r.toMillis() + "ms").orElse("");
+    }
 }

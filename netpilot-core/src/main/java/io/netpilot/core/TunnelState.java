@@ -21,6 +21,11 @@ public sealed interface TunnelState {
         return Optional.empty();
     }
 
+    /** {@code state}'s name, with its reason when it has one; what every state's {@code toString()} returns. */
+    private static String describe(TunnelState state) {
+        return state.name() + state.reason().map(r -> " (" + r + ")").orElse("");
+    }
+
     /** Whether the tunnel carries traffic in this state (possibly slowly). */
     default boolean carriesTraffic() {
         return this instanceof Up || this instanceof Degraded;
@@ -53,6 +58,12 @@ public sealed interface TunnelState {
         public String name() {
             return "CONNECTING";
         }
+
+        /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
+        @Override
+        public String toString() {
+            return TunnelState.describe(this);
+        }
     }
 
     /** The end-to-end probe reads the router's banner through the relay. */
@@ -60,6 +71,12 @@ public sealed interface TunnelState {
         @Override
         public String name() {
             return "UP";
+        }
+
+        /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
+        @Override
+        public String toString() {
+            return TunnelState.describe(this);
         }
     }
 
@@ -72,6 +89,12 @@ public sealed interface TunnelState {
         @Override
         public String name() {
             return "DEGRADED";
+        }
+
+        /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
+        @Override
+        public String toString() {
+            return TunnelState.describe(this);
         }
 
         @Override
@@ -91,6 +114,12 @@ public sealed interface TunnelState {
             return "RECOVERING";
         }
 
+        /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
+        @Override
+        public String toString() {
+            return TunnelState.describe(this);
+        }
+
         @Override
         public Optional<String> reason() {
             return Optional.of(why);
@@ -106,6 +135,12 @@ public sealed interface TunnelState {
         @Override
         public String name() {
             return "ROUTER_UNREACHABLE";
+        }
+
+        /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
+        @Override
+        public String toString() {
+            return TunnelState.describe(this);
         }
 
         @Override
@@ -125,6 +160,12 @@ public sealed interface TunnelState {
             return "RELAY_UNREACHABLE";
         }
 
+        /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
+        @Override
+        public String toString() {
+            return TunnelState.describe(this);
+        }
+
         @Override
         public Optional<String> reason() {
             return Optional.of(why);
@@ -137,6 +178,12 @@ public sealed interface TunnelState {
         public String name() {
             return "STOPPING";
         }
+
+        /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
+        @Override
+        public String toString() {
+            return TunnelState.describe(this);
+        }
     }
 
     /** No router process of this tunnel runs. */
@@ -144,6 +191,12 @@ public sealed interface TunnelState {
         @Override
         public String name() {
             return "STOPPED";
+        }
+
+        /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
+        @Override
+        public String toString() {
+            return TunnelState.describe(this);
         }
     }
 
@@ -156,6 +209,12 @@ public sealed interface TunnelState {
         @Override
         public String name() {
             return "FAILED";
+        }
+
+        /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
+        @Override
+        public String toString() {
+            return TunnelState.describe(this);
         }
 
         @Override

@@ -34,6 +34,13 @@ class TunnelStateTest {
     }
 
     @Test
+    void printsAsItsNameAndReason() {
+        assertThat(TunnelState.UP).hasToString("UP");
+        assertThat(new TunnelState.Degraded("probes are slow")).hasToString("DEGRADED (probes are slow)");
+        assertThat(EVERY_STATE).allSatisfy(s -> assertThat(s.toString()).startsWith(s.name()));
+    }
+
+    @Test
     void refusesAnUnknownName() {
         assertThatThrownBy(() -> TunnelState.of("RUNNING", Optional.empty()))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("RUNNING");

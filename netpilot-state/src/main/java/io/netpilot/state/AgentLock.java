@@ -3,13 +3,14 @@ package io.netpilot.state;
 import io.netpilot.core.AgentAlreadyRunningException;
 import io.netpilot.core.StateCorruptException;
 import io.netpilot.state.internal.AtomicFiles;
+import io.netpilot.state.internal.HomeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
@@ -73,9 +74,13 @@ public final class AgentLock implements AutoCloseable {
             throw e;
         }
         FileChannel channel = null;
+        boolean taken = false;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            AtomicFiles.setPermissionsQuietly(file, AtomicFiles.FILE_PERMISSIONS);
+            // Never through a link: a link planted here would have this agent empty and chmod another file.
+            HomeFiles.requireRegularOrMissing(file);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            AtomicFiles.setPermissionsQuietly(file, AtomicFiles.FILE_PERMISSIONS, LinkOption.NOFOLLOW_LINKS);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -95,13 +100,15 @@ public final class AgentLock implements AutoCloseable {
             LOG.info("agent lock of {} taken by pid {}", home, self);
             AgentLock held = new AgentLock(home, file, channel, lock, self);
             HELD.put(file, held);
-            channel = null;
+            taken = true;
             return held;
         } catch (IOException e) {
             throw new StateCorruptException("cannot lock " + file + " (" + e + "); check that the NetPilot home is yours and writable", e);
         } finally {
-            if (channel != null) {
-                closeQuietly(channel);
+            if (!taken) {
+                if (channel != null) {
+                    closeQuietly(channel);
+                }
                 HELD.remove(file);
             }
         }
@@ -123,9 +130,9 @@ public final class AgentLock implements AutoCloseable {
             }
         }
         try {
-            String text = Files.readString(home.lockFile(), StandardCharsets.US_ASCII).strip();
+            String text = HomeFiles.read(home.lockFile()).map(b -> new String(b, StandardCharsets.US_ASCII)).orElse("").strip();
             return text.matches("\\d{1,19}") ? OptionalLong.of(Long.parseLong(text)) : OptionalLong.empty();
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException | StateCorruptException e) {
             return OptionalLong.empty();
         }
     }

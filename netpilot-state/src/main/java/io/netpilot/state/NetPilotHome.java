@@ -2,6 +2,7 @@ package io.netpilot.state;
 
 import io.netpilot.core.StateCorruptException;
 import io.netpilot.state.internal.AtomicFiles;
+import io.netpilot.state.internal.HomeFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -85,9 +86,11 @@ public final class NetPilotHome {
      */
     public static NetPilotHome at(Path dir) {
         Path root = dir.toAbsolutePath().normalize();
+        HomeChecks.requireOwnHome(root);
         try {
-            ensurePrivateDirectory(root);
-            ensurePrivateDirectory(root.resolve("logs"));
+            ensurePrivateDirectory(root, true);
+            HomeChecks.requireNoLinks(root);
+            ensurePrivateDirectory(root.resolve("logs"), false);
         } catch (IOException e) {
             throw new StateCorruptException("cannot create the NetPilot home " + root + " (" + e
                     + "); check that its parent exists and is writable, or choose another with --home or " + ENV_VAR, e);
@@ -95,8 +98,26 @@ public final class NetPilotHome {
         return new NetPilotHome(root);
     }
 
-    private static void ensurePrivateDirectory(Path dir) throws IOException {
-        if (Files.isDirectory(dir)) {
+    /**
+     * The bytes of {@code file} (a file of a NetPilot home, such as {@code config.json}), read without
+     * following a symbolic link and only when it is a regular file of at most 4 MiB; empty when it does
+     * not exist. Creates and changes nothing.
+     *
+     * @throws StateCorruptException when it is a link, not a regular file, too large or unreadable
+     */
+    public static Optional<byte[]> readFile(Path file) {
+        try {
+            return HomeFiles.read(file);
+        } catch (IOException e) {
+            throw new StateCorruptException("cannot read " + file + " (" + e.getMessage() + "); it should be a small regular file "
+                    + "owned by you: fix or remove it", e);
+        }
+    }
+
+    /** @param followLinks whether {@code dir} may be a link to a directory (the home itself, not what is inside it) */
+    private static void ensurePrivateDirectory(Path dir, boolean followLinks) throws IOException {
+        LinkOption[] how = followLinks ? new LinkOption[0] : new LinkOption[] {LinkOption.NOFOLLOW_LINKS};
+        if (Files.isDirectory(dir, how)) {
             AtomicFiles.posixPermissions(dir).filter(p -> !p.equals(DIR_PERMISSIONS)).ifPresent(p -> {
                 LOG.warn("{} was accessible to others ({}); restricting it to its owner (0700)", dir, p);
                 AtomicFiles.setPermissionsQuietly(dir, DIR_PERMISSIONS);

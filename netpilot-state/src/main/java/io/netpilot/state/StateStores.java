@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * Opens the JSON {@link StateStore} over a NetPilot home: {@code tunnel-state.json},
  * {@code port-allocations.json} and {@code router-connections.json}, each {@code 0600} with a
- * {@code "schemaVersion": 1}. Stateless and thread-safe; the stores it returns are thread-safe.
+ * {@code "schemaVersion": 2} (version 1 files are read too). Stateless and thread-safe; the stores it returns are thread-safe.
  *
  * <p>Open one store per home per process, and only while holding the home's {@link AgentLock}
  * when writing: two stores over the same files would overwrite each other's changes.

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netpilot.core.PortLease;
 import io.netpilot.core.RouterId;
 import io.netpilot.core.SshAddress;
+import io.netpilot.core.StateFile;
+import io.netpilot.core.StateProblem;
 import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelState;
@@ -55,7 +57,7 @@ class QuarantineTest {
                 Arguments.of("not JSON", (Function<String, String>) valid -> "tunnels: all of them, please"),
                 Arguments.of("trailing garbage", (Function<String, String>) valid -> valid + "}{"),
                 Arguments.of("a JSON array", (Function<String, String>) valid -> "[1,2,3]"),
-                Arguments.of("no schemaVersion", (Function<String, String>) valid -> valid.replace("\"schemaVersion\" : 1,", "")),
+                Arguments.of("no schemaVersion", (Function<String, String>) valid -> valid.replace("\"schemaVersion\" : 2,", "")),
                 Arguments.of("tunnels of the wrong type", (Function<String, String>) valid -> "{\"schemaVersion\":1,\"tunnels\":\"t1\"}"),
                 Arguments.of("port of the wrong type", (Function<String, String>) valid -> valid.replace("\"port\" : 20001", "\"port\" : \"twenty\"")),
                 Arguments.of("fractional port", (Function<String, String>) valid -> valid.replace("\"port\" : 20001", "\"port\" : 20001.5")),
@@ -83,8 +85,12 @@ class QuarantineTest {
         assertThat(corrupt).exists();
         assertThat(Files.readAllBytes(corrupt)).isEqualTo(bad.getBytes(StandardCharsets.UTF_8));
         assertThat(home.tunnelStateFile()).doesNotExist();
-        assertThat(store.problems()).singleElement().asString()
-                .startsWith("tunnel-state.json could not be read").contains(corrupt.toString());
+        assertThat(store.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo(StateFile.TUNNELS);
+            assertThat(p.path()).isEqualTo(home.tunnelStateFile());
+            assertThat(p.setAsideTo()).hasValue(corrupt);
+            assertThat(p.message()).startsWith("tunnel-state.json could not be read").contains(corrupt.toString());
+        });
         assertThat(store.tunnels()).isEmpty();
         assertThat(store.portLeases()).as("the other files still load").hasSize(1);
         assertThat(store.routerConnections()).hasSize(1);
@@ -104,7 +110,7 @@ class QuarantineTest {
 
         StateStore store = StateStores.open(home, CLOCK);
 
-        assertThat(store.problems()).hasSize(2);
+        assertThat(store.problems()).extracting(StateProblem::file).containsExactly(StateFile.PORT_LEASES, StateFile.ROUTER_CONNECTIONS);
         assertThat(home.root().resolve("port-allocations.json.corrupt-" + STAMP)).exists();
         assertThat(home.root().resolve("router-connections.json.corrupt-" + STAMP)).exists();
         assertThat(store.tunnels()).hasSize(1);
@@ -128,7 +134,7 @@ class QuarantineTest {
     @Test
     void aNewerSchemaIsRefusedAndNoFileChanges() throws IOException {
         NetPilotHome home = populated();
-        String newer = Files.readString(home.portAllocationsFile()).replace("\"schemaVersion\" : 1", "\"schemaVersion\" : 2");
+        String newer = Files.readString(home.portAllocationsFile()).replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 3");
         Files.writeString(home.portAllocationsFile(), newer);
         // Even a corrupt neighbour is not moved aside when the start is refused.
         Files.writeString(home.tunnelStateFile(), "{ truncated");
@@ -136,7 +142,7 @@ class QuarantineTest {
 
         assertThatThrownBy(() -> StateStores.open(home, CLOCK))
                 .isInstanceOf(UnsupportedSchemaException.class)
-                .hasMessageContaining("schemaVersion 2")
+                .hasMessageContaining("schemaVersion 3")
                 .hasMessageContaining("upgrade");
 
         assertThat(listing(home)).isEqualTo(before);

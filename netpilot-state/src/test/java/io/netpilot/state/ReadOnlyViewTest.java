@@ -3,6 +3,7 @@ package io.netpilot.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netpilot.core.StateFile;
 import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelState;
 import java.nio.charset.StandardCharsets;
@@ -41,12 +42,20 @@ class ReadOnlyViewTest {
         StateStore view = StateStores.view(home);
 
         assertThat(view.tunnels()).isEmpty();
-        assertThat(view.problems()).singleElement().asString().contains("tunnel-state.json").contains("next agent start");
+        assertThat(view.problems()).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo(StateFile.TUNNELS);
+            assertThat(p.path()).isEqualTo(home.tunnelStateFile());
+            assertThat(p.reason()).contains("not valid JSON");
+            assertThat(p.setAsideTo()).as("a view moves nothing").isEmpty();
+            assertThat(p.message()).contains("tunnel-state.json").contains("next agent start");
+        });
         assertThat(listing(home.root())).isEqualTo(before);
         assertThat(Files.readString(home.tunnelStateFile())).isEqualTo("{\"schemaVersion\":1,\"tunnels\":[");
 
         // The agent's own store still sets it aside, so the agent learns of the problem at its start.
-        assertThat(StateStores.open(home, Clock.systemUTC()).problems()).singleElement().asString().contains(".corrupt-");
+        assertThat(StateStores.open(home, Clock.systemUTC()).problems()).singleElement()
+                .satisfies(p -> assertThat(p.setAsideTo()).hasValueSatisfying(dest -> assertThat(dest.getFileName().toString())
+                        .startsWith("tunnel-state.json.corrupt-")));
     }
 
     @Test

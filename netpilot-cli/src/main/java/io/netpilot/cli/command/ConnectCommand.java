@@ -48,7 +48,8 @@ final class ConnectCommand implements Callable<Integer> {
         Path key;
 
         @Option(names = "--router-password-env", paramLabel = "VAR",
-                description = "Environment variable holding the router's password; used once to install the agent's key.")
+                description = {"Environment variable holding the router's password; used once, by this process, to install",
+                    "the agent's key. The agent then runs in the background (as with --detach) without it."})
         String passwordEnv;
     }
 
@@ -103,8 +104,14 @@ final class ConnectCommand implements Callable<Integer> {
             step.done();
         }
         Optional<Agent> agent = Agents.attach(home.root());
-        if (agent.isEmpty() && detach) {
-            agent = Optional.of(Agents.spawnBackgroundAgent(home, root.console, ttl));
+        if (agent.isEmpty() && !detach && password.isPresent()) {
+            // This process read the password, so it must not live on as the agent: the agent runs in the
+            // background without the variable, and gets a request that needs only the agent's key.
+            root.console.warn("the router password was used once to install the agent's key; the agent runs in the "
+                    + "background (as with --detach) so that no long-lived process holds the password");
+        }
+        if (agent.isEmpty() && (detach || password.isPresent())) {
+            agent = Optional.of(Agents.spawnBackgroundAgent(home, root.console, ttl, Optional.ofNullable(routerAuth.passwordEnv)));
         }
         if (agent.isPresent()) {
             try (Agent running = agent.get()) {
@@ -136,6 +143,11 @@ final class ConnectCommand implements Callable<Integer> {
         if (value == null || value.isEmpty()) {
             throw new InvalidInputException("--router-password-env " + variable + ": that environment variable is not set or empty");
         }
-        return new Credentials.Password(value.toCharArray());
+        char[] chars = value.toCharArray();
+        try {
+            return new Credentials.Password(chars);
+        } finally {
+            java.util.Arrays.fill(chars, '\0');
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.netpilot.cli.command;
 
 import io.netpilot.cli.internal.Console;
 import io.netpilot.cli.internal.ExitCode;
+import io.netpilot.cli.internal.Failures;
 import io.netpilot.cli.internal.LogSetup;
 import io.netpilot.core.NetPilotException;
 import io.netpilot.state.NetPilotHome;
@@ -94,9 +95,10 @@ public final class NetPilotCommand {
             return new CommandLine.RunLast().execute(parsed);
         });
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
-            int code = ExitCode.of(e);
-            root.console.error(e instanceof NetPilotException ? e.getMessage() : e.toString());
-            if (root.verbose && !(e instanceof NetPilotException)) {
+            Throwable failure = Failures.unwrap(e);
+            int code = ExitCode.of(failure);
+            root.console.error(Failures.oneLine(failure));
+            if (root.verbose && !(failure instanceof NetPilotException)) {
                 e.printStackTrace(System.err);
             }
             return code;

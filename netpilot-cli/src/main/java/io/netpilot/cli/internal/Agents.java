@@ -14,6 +14,8 @@ import io.netpilot.core.NetPilotException;
 import io.netpilot.core.RediscoveryReport;
 import io.netpilot.core.RestoreReport;
 import io.netpilot.core.SshAddress;
+import io.netpilot.core.StateCorruptException;
+import io.netpilot.core.StateProblem;
 import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelNotFoundException;
@@ -25,6 +27,7 @@ import io.netpilot.ssh.SshTransport;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.state.guice.NetPilotGuiceModule;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,26 +73,10 @@ public final class Agents {
     private static NetPilot inject(NetPilotGuiceModule module) {
         try {
             return Guice.createInjector(Stage.PRODUCTION, module).getInstance(NetPilot.class);
-        } catch (ProvisionException e) {
-            throw unwrap(e.getErrorMessages(), e);
-        } catch (CreationException e) {
-            throw unwrap(e.getErrorMessages(), e);
+        } catch (ProvisionException | CreationException e) {
+            // What the front door threw (another agent owns the home, a newer schema...), not Guice's wrapping.
+            throw Failures.unwrap(e) instanceof RuntimeException failure ? failure : e;
         }
-    }
-
-    /**
-     * Guice wraps what the front door threw (another agent owns the home, a corrupt state file...): the
-     * caller gets the NetPilotException itself, so it prints one line and maps to its exit code.
-     */
-    private static RuntimeException unwrap(java.util.Collection<com.google.inject.spi.Message> messages, RuntimeException e) {
-        for (com.google.inject.spi.Message m : messages) {
-            for (Throwable t = m.getCause(); t != null; t = t.getCause()) {
-                if (t instanceof NetPilotException np) {
-                    return np;
-                }
-            }
-        }
-        return e;
     }
 
     /** The agent that owns the home at {@code homePath} in another process, when one answers; creates nothing. */
@@ -108,7 +95,7 @@ public final class Agents {
 
     /** One line per restored tunnel, and per tunnel taken back (or orphan stopped) after a lost tunnel-state.json. */
     public static void printRestore(Console console, RestoreReport report) {
-        report.problems().forEach(p -> console.warn("state file was unreadable and has been set aside: " + p));
+        report.problems().forEach(p -> console.warn("state file was unreadable and has been set aside: " + p.message()));
         report.restored().forEach(t -> console.println("restored " + t.id() + " " + t.state().name() + " port " + t.port().orElse(0)
                 + t.reason().map(r -> " (" + r + ")").orElse("")));
         if (!report.rediscoveries().isEmpty()) {
@@ -168,7 +155,8 @@ public final class Agents {
      */
     public static Persisted persistedTunnels(NetPilotHome home) {
         StateStore view = NetPilot.builder().home(home.root()).readState();
-        return new Persisted(view.tunnels().stream().map(StatusDocument::fromRecord).toList(), view.problems());
+        return new Persisted(view.tunnels().stream().map(StatusDocument::fromRecord).toList(),
+                view.problems().stream().map(StateProblem::message).toList());
     }
 
     /**
@@ -192,18 +180,26 @@ public final class Agents {
 
     /**
      * Starts {@code netpilot agent} in the background (its output in {@code <home>/logs/agent.out})
-     * and returns it, attached, once its control socket answers.
+     * and returns it, attached, once its control socket answers. The agent inherits this process's
+     * environment without {@code secretVariable} (the one {@code --router-password-env} named), so a
+     * password used here never lives on in the agent's environment.
      */
-    public static Agent spawnBackgroundAgent(NetPilotHome home, Console console, Duration leaseTtl) {
+    public static Agent spawnBackgroundAgent(NetPilotHome home, Console console, Duration leaseTtl, Optional<String> secretVariable) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(Launch.jvmArguments());
         command.addAll(List.of("--home", home.root().toString(), "agent", "--lease-ttl", leaseTtl.toSeconds() + "s"));
         var step = console.step("starting a background agent");
         try {
-            Process p = new ProcessBuilder(command)
+            Path out = home.logsDir().resolve("agent.out");
+            if (Files.isSymbolicLink(out)) { // appended to by name, so never through a link
+                throw new StateCorruptException(out + " is a symbolic link; NetPilot never follows links in its home: remove it");
+            }
+            ProcessBuilder builder = new ProcessBuilder(command);
+            secretVariable.ifPresent(builder.environment()::remove);
+            Process p = builder
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.logsDir().resolve("agent.out").toFile()))
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

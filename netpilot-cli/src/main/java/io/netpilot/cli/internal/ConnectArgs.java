@@ -34,6 +34,10 @@ public record ConnectArgs(TunnelSpec spec, Optional<Path> routerKey, Optional<Pa
         Objects.requireNonNull(hostKeyPolicy, "hostKeyPolicy");
         routerKey.ifPresent(k -> readable("--router-key", k));
         relayKey.ifPresent(k -> readable("--relay-key", k));
+        // Absolute here, in the process the user typed them in: the agent that gets them (over the
+        // control socket, or at its next start from the state) has another working directory.
+        routerKey = routerKey.map(k -> k.toAbsolutePath().normalize());
+        relayKey = relayKey.map(k -> k.toAbsolutePath().normalize());
     }
 
     /**

@@ -8,6 +8,7 @@ import io.netpilot.core.CleanupToken;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.RouterEndpoint;
+import io.netpilot.core.StateFile;
 import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.testkit.EmbeddedRouter;
@@ -54,7 +55,7 @@ class CorruptStateTest {
                 }
                 assertThat(quarantined).hasSize(1);
                 assertThat(Files.readAllBytes(quarantined.get(0))).as("the original bytes, set aside").isEqualTo(GARBAGE);
-                assertThat(b.problems()).anySatisfy(p -> assertThat(p).contains("tunnel-state.json"));
+                assertThat(b.problems()).anySatisfy(p -> assertThat(p.file()).isEqualTo(StateFile.TUNNELS));
                 assertThat(b.store().tunnels()).isEmpty();
                 assertThat(b.manager().restore()).as("nothing is wanted any more").isEmpty();
                 assertThat(router.livePids()).as("restore of an empty state does not touch the router").isNotEmpty();

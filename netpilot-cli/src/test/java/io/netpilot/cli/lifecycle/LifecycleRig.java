@@ -10,8 +10,9 @@ import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.NetPilot;
 import io.netpilot.core.RouterClient;
 import io.netpilot.core.StateStore;
-import io.netpilot.core.SupervisedTunnelManager;
+import io.netpilot.core.StateProblem;
 import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.spi.TunnelLauncher;
 import io.netpilot.ssh.AgentKeys;
@@ -185,7 +186,7 @@ public final class LifecycleRig implements AutoCloseable {
      */
     record Agent(NetPilotHome home, NetPilot netpilot, SshTransport transport, TunnelLauncher launcher) implements AutoCloseable {
         /** The agent's manager. */
-        SupervisedTunnelManager manager() {
+        TunnelManager manager() {
             return netpilot.manager();
         }
 
@@ -195,7 +196,7 @@ public final class LifecycleRig implements AutoCloseable {
         }
 
         /** The state files the agent found unreadable when it opened the home. */
-        List<String> problems() {
+        List<StateProblem> problems() {
             return netpilot.problems();
         }
 

@@ -1,5 +1,6 @@
 package io.netpilot.core.internal;
 
+import io.netpilot.core.Subscription;
 import io.netpilot.core.TunnelEvent;
 import io.netpilot.core.TunnelEventListener;
 import java.util.List;
@@ -19,17 +20,17 @@ final class EventDispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
     static final int QUEUE_BOUND = 4096;
 
-    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final List<Feed> feeds = new CopyOnWriteArrayList<>();
 
-    AutoCloseable subscribe(TunnelEventListener listener) {
-        Subscription s = new Subscription(Objects.requireNonNull(listener, "listener"));
-        subscriptions.add(s);
+    Subscription subscribe(TunnelEventListener listener) {
+        Feed s = new Feed(Objects.requireNonNull(listener, "listener"));
+        feeds.add(s);
         s.thread.start();
         return s::close;
     }
 
     void emit(TunnelEvent event) {
-        for (Subscription s : subscriptions) {
+        for (Feed s : feeds) {
             if (!s.queue.offer(new Delivery(event))) {
                 LOG.warn("event listener {} is {} events behind; dropped {}", s.listener, QUEUE_BOUND, event);
             }
@@ -39,7 +40,7 @@ final class EventDispatcher implements AutoCloseable {
     /** Delivers what is queued, then ends every listener thread. */
     @Override
     public void close() {
-        for (Subscription s : subscriptions) {
+        for (Feed s : feeds) {
             s.close();
         }
     }
@@ -47,7 +48,8 @@ final class EventDispatcher implements AutoCloseable {
     /** One queued item: an event, or the end of the subscription. */
     private record Delivery(TunnelEvent event) {}
 
-    private final class Subscription {
+    /** One listener's queue and delivery thread. */
+    private final class Feed {
         private static final Delivery END = new Delivery(null);
 
         private final TunnelEventListener listener;
@@ -55,7 +57,7 @@ final class EventDispatcher implements AutoCloseable {
         private final Thread thread;
         private volatile boolean closed;
 
-        Subscription(TunnelEventListener listener) {
+        Feed(TunnelEventListener listener) {
             this.listener = listener;
             this.thread = Thread.ofVirtual().name("netpilot-events").unstarted(this::deliver);
         }
@@ -83,7 +85,7 @@ final class EventDispatcher implements AutoCloseable {
                 return;
             }
             closed = true;
-            subscriptions.remove(this);
+            feeds.remove(this);
             if (!queue.offer(END)) {
                 thread.interrupt();
             }

@@ -4,7 +4,7 @@ import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.PortAllocator;
 import io.netpilot.core.RemoteProcessController;
 import io.netpilot.core.StateStore;
-import io.netpilot.core.SupervisedTunnelManager;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.RelayGateway;
 import io.netpilot.core.spi.ShellConnector;
@@ -20,7 +20,7 @@ public final class Managers {
     private Managers() {}
 
     /** A new supervising manager; see {@code TunnelManagers.builder()}. */
-    public static SupervisedTunnelManager supervising(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway,
+    public static TunnelManager supervising(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway,
             PortAllocator allocator, EndToEndProbe probe, RemoteProcessController processes, StateStore store,
             Clock clock, ManagerSettings settings, RandomGenerator random) {
         return new SupervisingTunnelManager(connector, launcher, gateway, allocator, probe, processes, store, clock, settings, random);

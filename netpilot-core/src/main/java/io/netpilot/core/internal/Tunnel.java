@@ -1,92 +1,139 @@
 package io.netpilot.core.internal;
 
+import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
+import io.netpilot.core.LoginKeys;
+import io.netpilot.core.HostUnreachableException;
+import io.netpilot.core.NetPilotException;
+import io.netpilot.core.SshAddress;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
+import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.TunnelState;
 import io.netpilot.core.spi.RemoteShell;
+import io.netpilot.core.spi.ShellConnector;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
- * One tunnel the manager holds in memory: its last persisted record, its live state, its shells and
- * its supervisor thread. Every field that changes is either guarded by {@link #lock} (record, shells,
- * counters) or volatile (what snapshots read without the lock). Thread-safe in that sense.
+ * One tunnel the manager holds in memory: its last persisted record, its live state, its sessions to
+ * the router and the relay, what its supervision has seen (failed probes, lease renewals,
+ * heartbeats), and its {@link Supervision}. Whoever changes it holds its lock ({@link #lock()});
+ * what snapshots read is volatile and read without it. Thread-safe in that sense.
  */
 final class Tunnel {
-    final ReentrantLock lock = new ReentrantLock();
-    final Credentials routerCredentials;
-    final Credentials relayCredentials;
-    final HostKeyPolicy policy;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Session router;
+    private final Session relay;
+    private final HostKeyPolicy policy;
 
     private volatile TunnelRecord record;
     private volatile TunnelState state;
     private volatile Instant since;
     private volatile Optional<Duration> lastRtt = Optional.empty();
 
-    /** Guarded by {@link #lock}. */
-    RemoteShell routerShell;
-    /** Guarded by {@link #lock}. */
-    RemoteShell relayShell;
-    /** Guarded by {@link #lock}: when the router's lease was last renewed (agent clock). */
-    Instant leaseRenewedAt;
-    /** Guarded by {@link #lock}: when a heartbeat was last written to the store. */
-    Instant heartbeatPersistedAt = Instant.EPOCH;
-    /** Guarded by {@link #lock}: why renewing the lease failed last time, if it did. */
-    Optional<String> leaseProblem = Optional.empty();
-    /** Guarded by {@link #lock}: consecutive failed probes. */
-    int failures;
-    /** Guarded by {@link #lock}: what the last failed probe saw. */
-    String lastProbeFailure = "";
+    // Guarded by the lock.
+    private Instant leaseRenewedAt;
+    private Instant heartbeatPersistedAt = Instant.EPOCH;
+    private Optional<String> leaseProblem = Optional.empty();
+    private int failures;
+    private String lastProbeFailure = "";
 
-    volatile Thread supervisor;
-    volatile boolean stopRequested;
-    private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
+    private final Supervision supervision = new Supervision();
 
-    Tunnel(TunnelRecord record, Credentials routerCredentials, Credentials relayCredentials, HostKeyPolicy policy, Instant now) {
+    private Tunnel(TunnelRecord record, Credentials routerCredentials, Credentials relayCredentials, HostKeyPolicy policy,
+            Instant now) {
         this.record = record;
         this.state = record.state();
         this.since = now;
-        this.routerCredentials = routerCredentials;
-        this.relayCredentials = relayCredentials;
+        this.router = new Session(routerCredentials);
+        this.relay = new Session(relayCredentials);
         this.policy = policy;
         this.leaseRenewedAt = now;
+    }
+
+    /** A tunnel asked for by {@code request}, starting from {@code initial}; logs in as the request says. */
+    static Tunnel requested(ConnectRequest request, TunnelRecord initial, Instant now) {
+        return new Tunnel(initial, request.routerCredentials(), request.relayCredentials(), request.hostKeyPolicy(), now);
+    }
+
+    /**
+     * A tunnel known from the store: logs in to both hosts with the key files it was connected with
+     * (remembered in its spec, the agent's key when none was given) and trusts only pinned host keys.
+     */
+    static Tunnel fromStore(TunnelRecord record, Instant now) {
+        LoginKeys keys = record.spec().keys();
+        return new Tunnel(record, keys.routerCredentials(), keys.relayCredentials(), HostKeyPolicy.PINNED_ONLY, now);
+    }
+
+    /** A tunnel found running on a router reached with {@code routerCredentials}; the relay with its remembered key. */
+    static Tunnel rediscovered(TunnelRecord record, Credentials routerCredentials, Instant now) {
+        return new Tunnel(record, routerCredentials, record.spec().keys().relayCredentials(), HostKeyPolicy.PINNED_ONLY, now);
+    }
+
+    void lock() {
+        lock.lock();
+    }
+
+    void lockInterruptibly() throws InterruptedException {
+        lock.lockInterruptibly();
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    private void guarded() {
+        assert lock.isHeldByCurrentThread() : "the lock of tunnel " + id() + " is not held";
     }
 
     TunnelId id() {
         return record.id();
     }
 
+    TunnelSpec spec() {
+        return record.spec();
+    }
+
+    /** The record as last persisted (or as it would be, for a tunnel not stored). */
     TunnelRecord record() {
         return record;
     }
 
-    void record(TunnelRecord newRecord) {
-        this.record = newRecord;
+    /** Takes {@code saved} as the tunnel's record; the caller has persisted it. */
+    void recorded(TunnelRecord saved) {
+        guarded();
+        if (!saved.id().equals(record.id())) {
+            throw new IllegalArgumentException("record of " + saved.id() + " given to tunnel " + record.id());
+        }
+        this.record = saved;
     }
 
     TunnelState state() {
         return state;
     }
 
-    /** Sets the live state; returns the previous one. */
-    TunnelState state(TunnelState newState, Instant now) {
+    /** Whether it ended (failed or stopped), so a new connect may replace it. */
+    boolean ended() {
+        return state instanceof TunnelState.Failed || state instanceof TunnelState.Stopped;
+    }
+
+    /** Sets the live state; returns the previous one. Its age restarts only when it changed. */
+    TunnelState moveTo(TunnelState next, Instant now) {
         TunnelState old = state;
-        if (!old.equals(newState)) {
-            state = newState;
+        if (!old.equals(next)) {
+            state = next;
             since = now;
         }
         return old;
-    }
-
-    void lastRtt(Duration rtt) {
-        lastRtt = Optional.of(rtt);
     }
 
     TunnelSnapshot snapshot() {
@@ -95,32 +142,154 @@ final class Tunnel {
                 since, r.established(), r.lastHeartbeat(), lastRtt);
     }
 
-    /** Makes the supervisor probe at once instead of at its next interval. */
-    void wake() {
-        wake.offer(Boolean.TRUE);
+    /** It came up (launched, relaunched or adopted) at {@code now}: its lease, heartbeat and failure count start over. */
+    void cameUp(Instant now, Duration rtt) {
+        guarded();
+        failures = 0;
+        leaseRenewedAt = now;
+        heartbeatPersistedAt = now;
+        leaseProblem = Optional.empty();
+        lastRtt = Optional.of(rtt);
     }
 
-    /**
-     * Waits until {@code delay} passed or {@link #wake()} was called.
-     *
-     * @return false when the thread was interrupted
-     */
-    boolean await(Duration delay) {
-        try {
-            wake.poll(Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-            wake.clear();
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+    /** A probe passed. */
+    void answered(Duration rtt) {
+        guarded();
+        failures = 0;
+        lastRtt = Optional.of(rtt);
+    }
+
+    /** A probe failed; returns how many failed in a row. */
+    int probeFailed(String reason) {
+        guarded();
+        lastProbeFailure = reason;
+        return ++failures;
+    }
+
+    /** Restoring it failed: the next failed probe (of {@code failuresBeforeRepair}) starts a repair. */
+    void repairAfterNextFailure(String reason, int failuresBeforeRepair) {
+        guarded();
+        failures = failuresBeforeRepair - 1;
+        lastProbeFailure = reason;
+    }
+
+    boolean needsRepair(int failuresBeforeRepair) {
+        return failures >= failuresBeforeRepair;
+    }
+
+    String lastProbeFailure() {
+        return lastProbeFailure;
+    }
+
+    /** Whether a third of its lease passed since it was last renewed (only a launched tunnel has one). */
+    boolean leaseRenewalDue(Instant now) {
+        Duration every = record.spec().leaseTtl().dividedBy(3);
+        return record.token().isPresent() && Duration.between(leaseRenewedAt, now).compareTo(every) >= 0;
+    }
+
+    /** The lease was renewed at {@code now}; returns whether renewing had failed before. */
+    boolean leaseRenewed(Instant now) {
+        guarded();
+        boolean hadProblem = leaseProblem.isPresent();
+        leaseRenewedAt = now;
+        leaseProblem = Optional.empty();
+        return hadProblem;
+    }
+
+    /** Renewing the lease failed; a router session that closed is dropped so the next attempt opens a new one. */
+    void leaseRenewalFailed(String why) {
+        guarded();
+        leaseProblem = Optional.of(why);
+        if (router.shell != null && !router.shell.isOpen()) {
+            router.close();
         }
     }
 
-    void closeShells() {
-        closeQuietly(routerShell);
-        closeQuietly(relayShell);
-        routerShell = null;
-        relayShell = null;
+    /** Why renewing its lease failed last time, while it fails. */
+    Optional<String> leaseProblem() {
+        return leaseProblem;
+    }
+
+    boolean heartbeatDue(Instant now, Duration every) {
+        return Duration.between(heartbeatPersistedAt, now).compareTo(every) >= 0;
+    }
+
+    void heartbeatPersisted(Instant now) {
+        guarded();
+        heartbeatPersistedAt = now;
+    }
+
+    /** Its router session, opened now when it has none or it closed. */
+    RemoteShell router(ShellConnector connector) {
+        guarded();
+        SshAddress address = spec().router().address();
+        return router.open(connector, address, policy, e -> Hosts.routerUnreachable(address, e));
+    }
+
+    /** Its relay session, opened now when it has none or it closed. */
+    RemoteShell relay(ShellConnector connector) {
+        guarded();
+        SshAddress address = spec().relay().address();
+        return relay.open(connector, address, policy, e -> Hosts.relayUnreachable(address, e));
+    }
+
+    /** Closes its relay session, which stopped answering; the next use opens a new one. */
+    void dropRelay() {
+        guarded();
+        relay.close();
+    }
+
+    /**
+     * Uses the sessions {@code previous} (a tunnel of the same router) has open, so cleaning several
+     * tunnels of one router logs in once: its router session, and its relay session when the relay is
+     * the same.
+     */
+    void shareSessionsOf(Tunnel previous) {
+        guarded();
+        router.shell = previous.router.shell;
+        RemoteShell previousRelay = previous.relay.shell;
+        if (previousRelay != null && spec().relay().address().equals(previousRelay.address())) {
+            relay.shell = previousRelay;
+        }
+    }
+
+    /** The sessions it holds now. */
+    List<RemoteShell> sessions() {
+        return Stream.of(router.shell, relay.shell).filter(Objects::nonNull).toList();
+    }
+
+    void closeSessions() {
+        guarded();
+        router.close();
+        relay.close();
+    }
+
+    /** One of its two sessions: kept while it is open, opened again once it closed. Guarded by the tunnel's lock. */
+    private static final class Session {
+        private final Credentials credentials;
+        private RemoteShell shell;
+
+        Session(Credentials credentials) {
+            this.credentials = credentials;
+        }
+
+        RemoteShell open(ShellConnector connector, SshAddress address, HostKeyPolicy policy,
+                Function<HostUnreachableException, NetPilotException> unreachable) {
+            if (shell == null || !shell.isOpen()) {
+                close();
+                try {
+                    shell = connector.open(address, credentials, policy);
+                } catch (HostUnreachableException e) {
+                    throw unreachable.apply(e);
+                }
+            }
+            return shell;
+        }
+
+        void close() {
+            closeQuietly(shell);
+            shell = null;
+        }
     }
 
     static void closeQuietly(RemoteShell shell) {
@@ -131,5 +300,10 @@ final class Tunnel {
                 // closing is best effort; the session is dropped either way
             }
         }
+    }
+
+    /** Its supervisor thread. */
+    Supervision supervision() {
+        return supervision;
     }
 }

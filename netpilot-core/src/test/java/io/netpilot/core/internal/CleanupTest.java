@@ -8,8 +8,8 @@ import io.netpilot.core.CleanupReport;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.RemoteProcess;
 import io.netpilot.core.RouterEndpoint;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelEvent;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelNotFoundException;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
@@ -35,12 +35,12 @@ class CleanupTest {
 
     @Test
     void cleanupWorksFromTheStoreAloneAndLeavesTunnelsWanted() {
-        SupervisedTunnelManager first = h.manager();
+        TunnelManager first = h.manager();
         first.connect(h.request("r1.example"));
         first.connect(h.request("r2.example"));
         first.close(); // a crash would leave the same: processes running, state on disk
 
-        SupervisedTunnelManager second = h.manager(); // empty memory, filled store
+        TunnelManager second = h.manager(); // empty memory, filled store
         CleanupReport report = second.cleanup(Duration.ofSeconds(5));
 
         assertThat(report.complete()).isTrue();
@@ -56,13 +56,13 @@ class CleanupTest {
 
     @Test
     void aHangingRouterDoesNotHoldUpTheOthersBeyondTheBound() {
-        SupervisedTunnelManager first = h.manager();
+        TunnelManager first = h.manager();
         first.connect(h.request("hangs.example")); // first in the store, so a serial cleanup would wait on it
         first.connect(h.request("r1.example"));
         first.close();
         h.world.router("hangs.example").hang = new CountDownLatch(1);
 
-        SupervisedTunnelManager second = h.manager();
+        TunnelManager second = h.manager();
         long start = System.nanoTime();
         CleanupReport report = second.cleanup(Duration.ofMillis(500));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -80,7 +80,7 @@ class CleanupTest {
 
     @Test
     void cleanupStopsSupervisionSoNothingIsRelaunched() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         m.connect(h.request("r1.example"));
 
         assertThat(m.cleanup(Duration.ofSeconds(5)).complete()).isTrue();
@@ -92,7 +92,7 @@ class CleanupTest {
 
     @Test
     void disconnectStopsEverythingAndForgetsTheTunnel() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         TunnelSnapshot up = m.connect(h.request("r1.example"));
 
         CleanupReport report = m.disconnect(up.id());
@@ -112,7 +112,7 @@ class CleanupTest {
 
     @Test
     void disconnectFromAnUnreachableRouterStillForgetsButReportsIt() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         TunnelSnapshot up = m.connect(h.request("r1.example"));
         h.world.router("r1.example").agentCut = true;
 
@@ -127,7 +127,7 @@ class CleanupTest {
 
     @Test
     void forceCleanupFindsTunnelsWithNoStateByTokenAndByPort() {
-        SupervisedTunnelManager old = h.manager();
+        TunnelManager old = h.manager();
         old.connect(h.request("r1.example", 22));
         old.connect(h.request("r1.example", 443));
         old.close();
@@ -140,7 +140,7 @@ class CleanupTest {
             router.legacy.add(new RemoteProcess(78, 1, "root", "dropbear -p 22"));
         }
 
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         CleanupReport byPort = m.forceCleanup(RouterEndpoint.of(router.address), Credentials.AGENT_KEY, OptionalInt.of(20007));
         assertThat(byPort.entries()).singleElement().satisfies(e -> assertThat(e.stopped()).extracting(RemoteProcess::pid).containsExactly(77));
         assertThat(router.aliveSups()).hasSize(2);
@@ -155,7 +155,7 @@ class CleanupTest {
 
     @Test
     void aSlowListenerDelaysOnlyItself() throws Exception {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         CountDownLatch release = new CountDownLatch(1);
         AutoCloseable slow = m.subscribe(e -> {
             try {

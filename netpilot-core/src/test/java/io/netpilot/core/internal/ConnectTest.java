@@ -9,8 +9,8 @@ import io.netpilot.core.NetPilotException;
 import io.netpilot.core.PortUnavailableException;
 import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterUnreachableException;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelEvent;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelSpec;
@@ -34,7 +34,7 @@ class ConnectTest {
 
     @Test
     void connectPersistsTheTunnelBeforeItSaysUpAndReturns() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         List<Boolean> storedWhenUp = new CopyOnWriteArrayList<>();
         m.subscribe(e -> {
             if (e instanceof TunnelEvent.StateChanged s && s.to() instanceof TunnelState.Up) {
@@ -64,7 +64,7 @@ class ConnectTest {
 
     @Test
     void connectingAWantedTunnelAgainReturnsItWithoutLaunching() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         TunnelSnapshot first = m.connect(h.request("r1.example"));
         TunnelSnapshot second = m.connect(h.request("r1.example"));
 
@@ -75,7 +75,7 @@ class ConnectTest {
 
     @Test
     void twoTunnelsOfOneRouterGetTwoPorts() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         TunnelSnapshot ssh = m.connect(h.request("r1.example", 22));
         TunnelSnapshot web = m.connect(h.request("r1.example", 443));
 
@@ -88,7 +88,7 @@ class ConnectTest {
     @ParameterizedTest
     @EnumSource(FailingStep.class)
     void aFailureAtAnyStepUndoesEveryEarlierStep(FailingStep step) {
-        SupervisedTunnelManager m = h.manager(Harness.FAST.withConnectWait(Duration.ofMillis(300), Duration.ofMillis(10)));
+        TunnelManager m = h.manager(Harness.FAST.withConnectWait(Duration.ofMillis(300), Duration.ofMillis(10)));
         if (step == FailingStep.SAVE_LEASE) {
             h.store.failLeaseWrites = true;
         } else {
@@ -116,7 +116,7 @@ class ConnectTest {
 
     @Test
     void anUnreachableRouterFailsWithItsOwnException() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         h.world.router("r1.example").reachable = false;
 
         assertThatThrownBy(() -> m.connect(h.request("r1.example")))
@@ -127,7 +127,7 @@ class ConnectTest {
 
     @Test
     void aPortTakenRightAfterItsLeaseFallsBackToAnotherAndSaysSo() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         h.world.relay.takenRightAfterLease.add(20000);
 
         TunnelSnapshot up = m.connect(h.request("r1.example"));
@@ -150,7 +150,7 @@ class ConnectTest {
 
     @Test
     void aRequestedPortThatIsLostIsNotReplacedByAnother() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         h.world.relay.takenRightAfterLease.add(20005);
         ConnectRequest base = h.request("r1.example");
         TunnelSpec s = base.spec();

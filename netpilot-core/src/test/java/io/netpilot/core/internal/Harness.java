@@ -8,8 +8,8 @@ import io.netpilot.core.PortRange;
 import io.netpilot.core.RelayEndpoint;
 import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.StopPolicy;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelEvent;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelManagers;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.TunnelState;
@@ -31,14 +31,14 @@ final class Harness implements AutoCloseable {
     final FakeWorld world = new FakeWorld();
     final InMemoryStateStore store = new InMemoryStateStore();
     final List<TunnelEvent> events = new CopyOnWriteArrayList<>();
-    private final List<SupervisedTunnelManager> managers = new ArrayList<>();
+    private final List<TunnelManager> managers = new ArrayList<>();
 
-    SupervisedTunnelManager manager() {
+    TunnelManager manager() {
         return manager(FAST);
     }
 
-    SupervisedTunnelManager manager(ManagerSettings settings) {
-        SupervisedTunnelManager m = TunnelManagers.builder()
+    TunnelManager manager(ManagerSettings settings) {
+        TunnelManager m = TunnelManagers.builder()
                 .connector(world.connector).launcher(world.launcher).relayGateway(world.gateway)
                 .portAllocator(world.allocator).probe(world.probe).processes(world.processes).store(store)
                 .clock(world.clock).settings(settings).random(new SplittableRandom(42))
@@ -78,6 +78,6 @@ final class Harness implements AutoCloseable {
 
     @Override
     public void close() {
-        managers.forEach(SupervisedTunnelManager::close);
+        managers.forEach(TunnelManager::close);
     }
 }

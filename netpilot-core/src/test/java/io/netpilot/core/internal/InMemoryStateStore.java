@@ -5,6 +5,7 @@ import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterId;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.StateCorruptException;
+import io.netpilot.core.StateProblem;
 import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelRecord;
@@ -88,7 +89,7 @@ final class InMemoryStateStore implements StateStore {
     }
 
     @Override
-    public List<String> problems() {
+    public List<StateProblem> problems() {
         return List.of();
     }
 }

@@ -2,17 +2,19 @@ package io.netpilot.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.netpilot.core.CleanupToken;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.RediscoveryReport;
 import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.RouterUnreachableException;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelEvent;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelState;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class RediscoverTest {
     @BeforeEach
     void aTunnelTheStateForgot() {
         router = h.world.router("r1.example");
-        SupervisedTunnelManager earlier = h.manager();
+        TunnelManager earlier = h.manager();
         before = earlier.connect(h.request("r1.example"));
         token = h.store.tunnel(before.id()).orElseThrow().token().orElseThrow();
         earlier.close();
@@ -40,13 +42,13 @@ class RediscoverTest {
         h.close();
     }
 
-    private RediscoveryReport rediscover(SupervisedTunnelManager m) {
+    private RediscoveryReport rediscover(TunnelManager m) {
         return m.rediscover(RouterEndpoint.of(router.address), Credentials.AGENT_KEY);
     }
 
     @Test
     void aHealthyTunnelIsAdoptedAndWantedAgainWithItsTokenAndPort() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         assertThat(m.restore()).isEmpty();
 
         RediscoveryReport report = rediscover(m);
@@ -66,7 +68,8 @@ class RediscoverTest {
         assertThat(stored.spec().targetPort()).isEqualTo(22);
         assertThat(stored.spec().leaseTtl()).isEqualTo(h.request("r1.example").spec().leaseTtl());
         assertThat(router.launched).as("adopted, not relaunched").hasSize(1);
-        assertThat(h.stateNames()).containsSubsequence("CONNECTING", "UP");
+        // events reach listeners on their own threads
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(h.stateNames()).containsSubsequence("CONNECTING", "UP"));
         assertThat(m.tunnels()).extracting(TunnelSnapshot::id).containsExactly(before.id());
     }
 
@@ -110,7 +113,7 @@ class RediscoverTest {
 
     @Test
     void aTokenAlreadyWantedIsLeftToRestore() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         m.rediscover(RouterEndpoint.of(router.address), Credentials.AGENT_KEY);
         int launches = router.launched.size();
 
@@ -124,7 +127,7 @@ class RediscoverTest {
 
     @Test
     void aSecondTokenForAWantedTunnelIsStoppedAsADuplicate() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         rediscover(m);
         CleanupToken stray = new CleanupToken("np_" + token.routerShortId() + "_" + token.port() + "_zzzzzz");
         synchronized (h.world) {

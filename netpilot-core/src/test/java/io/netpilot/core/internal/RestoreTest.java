@@ -3,8 +3,8 @@ package io.netpilot.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelEvent;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelState;
 import java.time.Duration;
@@ -21,7 +21,7 @@ class RestoreTest {
     @BeforeEach
     void aTunnelFromAnEarlierAgent() {
         router = h.world.router("r1.example");
-        SupervisedTunnelManager earlier = h.manager();
+        TunnelManager earlier = h.manager();
         before = earlier.connect(h.request("r1.example"));
         earlier.close();
     }

@@ -3,7 +3,7 @@ package io.netpilot.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netpilot.core.SupervisedTunnelManager;
+import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelState;
 import java.time.Duration;
@@ -21,7 +21,7 @@ class SupervisionTest {
 
     @Test
     void aBrokenTunnelIsRepairedWithGrowingBackoffAndComesBackUp() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         TunnelSnapshot up = m.connect(h.request("r1.example"));
         FakeWorld.FakeRouter r = h.world.router("r1.example");
         r.failLaunches.set(3);
@@ -32,7 +32,7 @@ class SupervisionTest {
                 && m.tunnel(up.id()).orElseThrow().state() instanceof TunnelState.Up);
         assertThat(r.launched.get(1)).as("same token, so same port").isEqualTo(r.launched.get(0));
         assertThat(m.tunnel(up.id()).orElseThrow().port()).isEqualTo(up.port());
-        assertThat(h.stateNames()).containsSubsequence("UP", "RECOVERING", "UP");
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(h.stateNames()).containsSubsequence("UP", "RECOVERING", "UP"));
         List<Long> attempts = r.launchNanos.subList(1, r.launchNanos.size()); // the connect's launch is not a repair
         assertThat(attempts).hasSize(4);
         // backoff base 40 ms, doubling, no jitter: the waits before attempts 2, 3, 4 are at least 40, 80, 160 ms
@@ -45,7 +45,7 @@ class SupervisionTest {
 
     @Test
     void aNetworkChangeTriggersAProbeAtOnce() {
-        SupervisedTunnelManager m = h.manager(Harness.FAST.withProbing(Duration.ofHours(1), Duration.ofMillis(200), 2));
+        TunnelManager m = h.manager(Harness.FAST.withProbing(Duration.ofHours(1), Duration.ofMillis(200), 2));
         m.connect(h.request("r1.example"));
         int probes = h.world.probes.get();
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> h.world.probes.get() == probes);
@@ -57,7 +57,7 @@ class SupervisionTest {
 
     @Test
     void theLeaseIsRenewedEveryThirdOfItsTtl() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         m.connect(h.request("r1.example")); // TTL 30 s
         FakeWorld.FakeRouter r = h.world.router("r1.example");
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1)).until(() -> r.renewals.get() == 0);
@@ -69,7 +69,7 @@ class SupervisionTest {
 
     @Test
     void heartbeatsReachTheStoreAtMostEveryTenSeconds() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         TunnelSnapshot up = m.connect(h.request("r1.example"));
         int writes = h.store.tunnelWrites.get();
         int probes = h.world.probes.get();
@@ -84,7 +84,7 @@ class SupervisionTest {
 
     @Test
     void aRouterTheAgentCannotReachWhileTheTunnelWorksIsDegradedNotDown() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         TunnelSnapshot up = m.connect(h.request("r1.example"));
         FakeWorld.FakeRouter r = h.world.router("r1.example");
         r.agentCut = true;
@@ -104,7 +104,7 @@ class SupervisionTest {
 
     @Test
     void closeLeavesRouterProcessesRunning() {
-        SupervisedTunnelManager m = h.manager();
+        TunnelManager m = h.manager();
         m.connect(h.request("r1.example"));
 
         m.close();

@@ -6,14 +6,12 @@ import com.google.inject.Singleton;
 import io.netpilot.core.Agent;
 import io.netpilot.core.NetPilot;
 import io.netpilot.core.NetPilotBuilder;
-import io.netpilot.core.SupervisedTunnelManager;
 import io.netpilot.core.TunnelManager;
 import java.util.Objects;
 
 /**
  * Binds the front door for Guice users: {@link NetPilot} (started from the builder given, once, when
- * first injected), {@link Agent} to it, and {@link TunnelManager} and {@link SupervisedTunnelManager}
- * to its manager. The application closes the {@link NetPilot} at exit (that runs its documented
+ * first injected), {@link Agent} to it, and {@link TunnelManager} to its manager. The application closes the {@link NetPilot} at exit (that runs its documented
  * shutdown order). It lives here, not in core (which sees no Guice), and not in netpilot-ssh (the
  * front door finds the SSH side as a service); this is the one Guice module most applications need.
  *
@@ -67,11 +65,6 @@ public final class NetPilotGuiceModule extends AbstractModule {
     @Singleton
     NetPilot netPilot() {
         return start ? builder.start() : builder.open();
-    }
-
-    @Provides
-    SupervisedTunnelManager supervisedManager(NetPilot netPilot) {
-        return netPilot.manager();
     }
 
     @Provides

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -95,8 +96,8 @@ public final class AtomicFiles {
     }
 
     /** Sets POSIX permissions where the file system has them; elsewhere does nothing. */
-    public static void setPermissionsQuietly(Path path, Set<PosixFilePermission> permissions) {
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+    public static void setPermissionsQuietly(Path path, Set<PosixFilePermission> permissions, LinkOption... how) {
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, how);
         if (view == null) {
             return;
         }

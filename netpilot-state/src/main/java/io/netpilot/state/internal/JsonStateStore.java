@@ -13,6 +13,8 @@ import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterId;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.StateCorruptException;
+import io.netpilot.core.StateFile;
+import io.netpilot.core.StateProblem;
 import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelRecord;
@@ -21,16 +23,8 @@ import io.netpilot.state.NetPilotHome;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -51,20 +45,21 @@ import org.slf4j.LoggerFactory;
  * nothing, on disk or in memory. Thread-safe.
  */
 final class JsonStateStore implements StateStore {
-    /** The schema this code reads and writes. */
-    static final int SCHEMA_VERSION = 1;
-    /** Temp files left by a crash are removed at start once they are this old (a live writer's are younger). */
-    static final Duration STALE_TEMP_AGE = Duration.ofMinutes(10);
-
+    /**
+     * The schema this code writes. 2 added the key files a tunnel was connected with (tunnel
+     * {@code router.keyFile}/{@code relay.keyFile}, router {@code routerKeyFile}/{@code relayKeyFile});
+     * an older NetPilot refuses such a file cleanly instead of setting it aside.
+     */
+    static final int SCHEMA_VERSION = 2;
+    /** The oldest schema this code reads: version 1 files simply lack the key files (the agent's own key). */
+    static final int OLDEST_SCHEMA_VERSION = 1;
     private static final Logger LOG = LoggerFactory.getLogger(JsonStateStore.class);
-    private static final DateTimeFormatter QUARANTINE_STAMP =
-            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final NetPilotHome home;
     private final Clock clock;
     private final ObjectMapper mapper;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<String> problems;
+    private final List<StateProblem> problems;
     /** A view for commands that only look (status): it never moves, writes or deletes a file. */
     private final boolean readOnly;
 
@@ -98,15 +93,15 @@ final class JsonStateStore implements StateStore {
         List<Raw> raws = files.stream().map(this::read).toList();
         // Refuse a newer schema before quarantining anything, so a refused start changes no file.
         raws.forEach(Raw::refuseNewerSchema);
-        List<String> found = new ArrayList<>();
-        this.tunnels = decode(raws.get(0), found, StateJson.TunnelFile.class, f -> index(f.tunnels(), StateJson::toDomain, TunnelRecord::id, "tunnel"));
-        this.leases = decode(raws.get(1), found, StateJson.LeaseFile.class,
+        List<StateProblem> found = new ArrayList<>();
+        this.tunnels = decode(raws.get(0), StateFile.TUNNELS, found, StateJson.TunnelFile.class, f -> index(f.tunnels(), StateJson::toDomain, TunnelRecord::id, "tunnel"));
+        this.leases = decode(raws.get(1), StateFile.PORT_LEASES, found, StateJson.LeaseFile.class,
                 f -> index(f.leases(), StateJson::toDomain, l -> new LeaseKey(l.relay(), l.port()), "lease"));
-        this.routers = decode(raws.get(2), found, StateJson.RouterFile.class,
+        this.routers = decode(raws.get(2), StateFile.ROUTER_CONNECTIONS, found, StateJson.RouterFile.class,
                 f -> index(f.routers(), StateJson::toDomain, RouterConnection::router, "router"));
         this.problems = List.copyOf(found);
         if (!readOnly) {
-            files.forEach(this::removeStaleTempFiles);
+            files.forEach(f -> SetAside.removeStaleTempFiles(f, clock));
         }
         LOG.info("state loaded from {}: {} tunnels, {} port leases, {} routers{}", home, tunnels.size(), leases.size(),
                 routers.size(), problems.isEmpty() ? "" : "; " + problems.size() + " file(s) quarantined");
@@ -120,7 +115,7 @@ final class JsonStateStore implements StateStore {
             tree.map(t -> t.get("schemaVersion")).filter(JsonNode::isIntegralNumber).map(JsonNode::asLong)
                     .filter(v -> v > SCHEMA_VERSION)
                     .ifPresent(v -> {
-                        throw new UnsupportedSchemaException(file + " has schemaVersion " + v + ", but this NetPilot reads only "
+                        throw new UnsupportedSchemaException(file + " has schemaVersion " + v + ", but this NetPilot reads only up to "
                                 + SCHEMA_VERSION + "; it was written by a newer NetPilot, so upgrade this one (the file was left untouched)");
                     });
         }
@@ -129,9 +124,14 @@ final class JsonStateStore implements StateStore {
     private Raw read(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return new Raw(file, Optional.empty(), Optional.empty(), Optional.empty());
+            Optional<byte[]> content = HomeFiles.read(file);
+            if (content.isEmpty()) {
+                return new Raw(file, Optional.empty(), Optional.empty(), Optional.empty());
+            }
+            bytes = content.get();
+        } catch (HomeFiles.TooLargeException e) {
+            return new Raw(file, Optional.of(new byte[0]), Optional.empty(),
+                    Optional.of("it is larger than the " + HomeFiles.MAX_BYTES / (1024 * 1024) + " MiB a state file may hold"));
         } catch (IOException e) {
             throw new StateCorruptException("cannot read " + file + " (" + e + "); check its permissions, it should be owned by you and 0600", e);
         }
@@ -149,7 +149,7 @@ final class JsonStateStore implements StateStore {
         }
     }
 
-    private <F, K, V> Map<K, V> decode(Raw raw, List<String> found, Class<F> type, Function<F, Map<K, V>> content) {
+    private <F, K, V> Map<K, V> decode(Raw raw, StateFile kind, List<StateProblem> found, Class<F> type, Function<F, Map<K, V>> content) {
         if (raw.bytes().isEmpty()) {
             return Map.of();
         }
@@ -157,8 +157,9 @@ final class JsonStateStore implements StateStore {
         if (error == null) {
             JsonNode tree = raw.tree().orElseThrow();
             JsonNode version = tree.get("schemaVersion");
-            if (version == null || !version.isIntegralNumber() || version.asLong() != SCHEMA_VERSION) {
-                error = "its schemaVersion is " + version + ", expected " + SCHEMA_VERSION;
+            if (version == null || !version.isIntegralNumber() || version.asLong() < OLDEST_SCHEMA_VERSION
+                    || version.asLong() > SCHEMA_VERSION) {
+                error = "its schemaVersion is " + version + ", expected " + OLDEST_SCHEMA_VERSION + " to " + SCHEMA_VERSION;
             } else {
                 try {
                     return content.apply(mapper.treeToValue(tree, type));
@@ -169,9 +170,12 @@ final class JsonStateStore implements StateStore {
                 }
             }
         }
-        found.add(readOnly
-                ? raw.file().getFileName() + " could not be read (" + error + "); the next agent start sets it aside"
-                : quarantine(raw.file(), error));
+        StateProblem problem = new StateProblem(kind, raw.file(), error,
+                readOnly ? Optional.empty() : Optional.of(SetAside.quarantine(raw.file(), error, clock)));
+        if (!readOnly) {
+            LOG.warn(problem.message());
+        }
+        found.add(problem);
         return Map.of();
     }
 
@@ -187,48 +191,6 @@ final class JsonStateStore implements StateStore {
             }
         }
         return map;
-    }
-
-    private String quarantine(Path file, String why) {
-        String stamp = QUARANTINE_STAMP.format(clock.instant());
-        Path dest = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
-        for (int n = 1; ; n++) {
-            try {
-                // Not ATOMIC_MOVE: on POSIX that is rename(2), which silently replaces an earlier
-                // quarantined copy. Without options the JDK refuses an existing target; within one
-                // directory the rename itself is still atomic.
-                Files.move(file, dest);
-                break;
-            } catch (FileAlreadyExistsException e) {
-                dest = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp + "-" + n);
-            } catch (IOException e) {
-                throw new StateCorruptException(file + " cannot be read (" + why + ") and could not be moved aside (" + e
-                        + "); move it away by hand, then start again", e);
-            }
-            if (n > 1000) {
-                throw new StateCorruptException("too many quarantined copies of " + file + "; remove old " + file.getFileName() + ".corrupt-* files");
-            }
-        }
-        AtomicFiles.forceDirectory(file.getParent());
-        String problem = file.getFileName() + " could not be read (" + why + "); it was moved to " + dest
-                + " and NetPilot starts without it: fix it by hand and move it back while no agent runs";
-        LOG.warn(problem);
-        return problem;
-    }
-
-    private void removeStaleTempFiles(Path file) {
-        Instant cutoff = clock.instant().minus(STALE_TEMP_AGE);
-        String glob = "." + file.getFileName() + ".*" + AtomicFiles.TEMP_SUFFIX;
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(file.getParent(), glob)) {
-            for (Path tmp : stale) {
-                if (Files.getLastModifiedTime(tmp).toInstant().isBefore(cutoff)) {
-                    Files.deleteIfExists(tmp);
-                    LOG.info("removed {}, left by an interrupted write (it was never the state)", tmp);
-                }
-            }
-        } catch (IOException e) {
-            LOG.debug("could not look for stale temp files beside {}: {}", file, e.toString());
-        }
     }
 
     private static String firstLine(Exception e) {
@@ -407,7 +369,7 @@ final class JsonStateStore implements StateStore {
     }
 
     @Override
-    public List<String> problems() {
+    public List<StateProblem> problems() {
         return problems;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.netpilot.core.CleanupToken;
 import io.netpilot.core.HostKeyFingerprint;
 import io.netpilot.core.InvalidInputException;
+import io.netpilot.core.LoginKeys;
 import io.netpilot.core.PortLease;
 import io.netpilot.core.PortRange;
 import io.netpilot.core.RelayEndpoint;
@@ -16,6 +17,8 @@ import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.TunnelState;
 import java.math.BigDecimal;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -51,11 +54,13 @@ final class StateJson {
             String established,
             String lastHeartbeat) {}
 
-    @JsonPropertyOrder({"user", "host", "port", "hostKey"})
-    record RouterJson(String user, String host, Integer port, String hostKey) {}
+    /** {@code keyFile} (schema 2): the private key file given at connect, absent for the agent's own key. */
+    @JsonPropertyOrder({"user", "host", "port", "hostKey", "keyFile"})
+    record RouterJson(String user, String host, Integer port, String hostKey, String keyFile) {}
 
-    @JsonPropertyOrder({"user", "host", "port", "tunnelUser", "hostKey"})
-    record RelayJson(String user, String host, Integer port, String tunnelUser, String hostKey) {}
+    /** {@code keyFile} (schema 2): the private key file given at connect, absent for the agent's own key. */
+    @JsonPropertyOrder({"user", "host", "port", "tunnelUser", "hostKey", "keyFile"})
+    record RelayJson(String user, String host, Integer port, String tunnelUser, String hostKey, String keyFile) {}
 
     @JsonPropertyOrder({"schemaVersion", "leases"})
     record LeaseFile(Integer schemaVersion, List<LeaseJson> leases) {}
@@ -66,8 +71,10 @@ final class StateJson {
     @JsonPropertyOrder({"schemaVersion", "routers"})
     record RouterFile(Integer schemaVersion, List<RouterConnectionJson> routers) {}
 
-    @JsonPropertyOrder({"router", "address", "lastConnected", "successes", "failures", "lastError"})
-    record RouterConnectionJson(String router, String address, String lastConnected, Long successes, Long failures, String lastError) {}
+    /** {@code routerKeyFile}, {@code relayKeyFile} (schema 2): the key files of the router's last tunnel that came up. */
+    @JsonPropertyOrder({"router", "address", "lastConnected", "successes", "failures", "lastError", "routerKeyFile", "relayKeyFile"})
+    record RouterConnectionJson(String router, String address, String lastConnected, Long successes, Long failures, String lastError,
+            String routerKeyFile, String relayKeyFile) {}
 
     // ---- domain -> JSON
 
@@ -77,9 +84,10 @@ final class StateJson {
         SshAddress la = s.relay().address();
         return new TunnelJson(
                 s.id().value(),
-                new RouterJson(ra.user(), ra.host(), ra.port(), s.router().pinnedHostKey().map(HostKeyFingerprint::value).orElse(null)),
+                new RouterJson(ra.user(), ra.host(), ra.port(), s.router().pinnedHostKey().map(HostKeyFingerprint::value).orElse(null),
+                        path(s.keys().router())),
                 new RelayJson(la.user(), la.host(), la.port(), s.relay().tunnelUser(),
-                        s.relay().pinnedHostKey().map(HostKeyFingerprint::value).orElse(null)),
+                        s.relay().pinnedHostKey().map(HostKeyFingerprint::value).orElse(null), path(s.keys().relay())),
                 s.targetPort(),
                 s.portRange().toString(),
                 boxed(s.requestedPort()),
@@ -98,7 +106,8 @@ final class StateJson {
 
     static RouterConnectionJson toJson(RouterConnection c) {
         return new RouterConnectionJson(c.router().value(), c.address().toString(),
-                c.lastConnected().map(Instant::toString).orElse(null), c.successes(), c.failures(), c.lastError().orElse(null));
+                c.lastConnected().map(Instant::toString).orElse(null), c.successes(), c.failures(), c.lastError().orElse(null),
+                path(c.keys().router()), path(c.keys().relay()));
     }
 
     // ---- JSON -> domain (validating)
@@ -124,7 +133,8 @@ final class StateJson {
                 require(j.targetPort(), where + ": targetPort"),
                 PortRange.parse(require(j.portRange(), where + ": portRange")),
                 optionalInt(j.requestedPort()),
-                duration(require(j.leaseTtlSeconds(), where + ": leaseTtlSeconds"), where));
+                duration(require(j.leaseTtlSeconds(), where + ": leaseTtlSeconds"), where),
+                keys(rj.keyFile(), lj.keyFile()));
         return new TunnelRecord(
                 spec,
                 optionalInt(j.port()),
@@ -151,7 +161,28 @@ final class StateJson {
                 instant(j.lastConnected(), where + ": lastConnected"),
                 require(j.successes(), where + ": successes"),
                 require(j.failures(), where + ": failures"),
-                Optional.ofNullable(j.lastError()));
+                Optional.ofNullable(j.lastError()),
+                keys(j.routerKeyFile(), j.relayKeyFile()));
+    }
+
+    private static String path(Optional<Path> file) {
+        return file.map(Path::toString).orElse(null);
+    }
+
+    /** Absent in schema 1 files: the agent's own key. */
+    private static LoginKeys keys(String routerKeyFile, String relayKeyFile) {
+        return new LoginKeys(filePath(routerKeyFile), filePath(relayKeyFile));
+    }
+
+    private static Optional<Path> filePath(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(text));
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException("key file " + text + " is not a valid path");
+        }
     }
 
     private static <T> T require(T value, String what) {

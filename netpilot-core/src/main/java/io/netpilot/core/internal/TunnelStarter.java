@@ -1,0 +1,230 @@
+package io.netpilot.core.internal;
+
+import io.netpilot.core.CleanupToken;
+import io.netpilot.core.Forward;
+import io.netpilot.core.ManagerSettings;
+import io.netpilot.core.NetPilotException;
+import io.netpilot.core.PortAllocator;
+import io.netpilot.core.PortLease;
+import io.netpilot.core.PortUnavailableException;
+import io.netpilot.core.RouterId;
+import io.netpilot.core.SshAddress;
+import io.netpilot.core.StateStore;
+import io.netpilot.core.TunnelRecord;
+import io.netpilot.core.TunnelSpec;
+import io.netpilot.core.spi.EndToEndProbe;
+import io.netpilot.core.spi.LaunchPlan;
+import io.netpilot.core.spi.ProbeResult;
+import io.netpilot.core.spi.RelayGateway;
+import io.netpilot.core.spi.RemoteShell;
+import io.netpilot.core.spi.RouterTunnelStatus;
+import io.netpilot.core.spi.TunnelLauncher;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts one tunnel's router side against the relay and waits until it carries traffic: leases a
+ * relay port, authorizes the router's key there, launches the router-side supervisor and polls the
+ * end-to-end probe. Each step that stays is pushed onto the caller's {@link Undo}; a port the relay
+ * will not let the router listen on is given back and another one tried (bounded). Knows nothing of
+ * the tunnel's state or events. Thread-safe.
+ *
+ * <p>A record only to hold its collaborators, not a value.
+ */
+record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocator allocator, EndToEndProbe probe,
+        StateStore store, ManagerSettings settings, Teardown teardown, Tokens tokens) {
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelStarter.class);
+    /** What OpenSSH, dropbear and autossh log when the relay refuses the {@code -R} listener. */
+    private static final Pattern BIND_FAILURE = Pattern.compile(
+            "(?i)(remote port forwarding failed|address already in use|cannot listen to port|port forwarding failed)");
+    /** How often the router's log is read for a bind failure while the probe is polled. */
+    private static final int INSPECT_EVERY = 4;
+    /** How many times the relay is asked whether a stale session let go of its port. */
+    private static final int PORT_FREED_POLLS = 8;
+
+    /**
+     * A started tunnel.
+     *
+     * @param port the relay port it listens on
+     * @param token its cleanup token
+     * @param rtt the round-trip time of the probe that passed
+     * @param firstPort the port tried first (another one when that was lost)
+     * @param why why the first port was given up, when it was
+     */
+    record Started(int port, CleanupToken token, Duration rtt, int firstPort, String why) {}
+
+    /**
+     * Leases a port ({@code requested}, or any free one not in {@code excluded}), launches on it and
+     * waits for the probe; when the port turns out to be held by someone else, undoes that attempt
+     * and tries another, adding the lost one to {@code excluded}.
+     *
+     * @throws PortUnavailableException when the requested port, or every port tried, was lost
+     */
+    Started onFreePort(TunnelSpec spec, RemoteShell router, RemoteShell relay, String routerKey,
+            OptionalInt requested, Set<Integer> excluded, Undo undo) {
+        RouterId rid = spec.router().id();
+        int first = 0;
+        String why = "";
+        PortLostException last = null;
+        for (int attempt = 0; attempt < settings.portAttempts(); attempt++) {
+            Set<Integer> exclude = Set.copyOf(excluded);
+            PortLease lease = Hosts.onRelay(spec, () -> allocator.allocate(relay, rid, spec.portRange(), requested, exclude));
+            int port = lease.port();
+            if (first == 0) {
+                first = port;
+            }
+            Undo attemptUndo = new Undo();
+            attemptUndo.push("release relay port " + port, () -> allocator.release(relay, rid, port));
+            try {
+                store.savePortLease(lease);
+                attemptUndo.push("forget the lease of port " + port, () -> store.removePortLease(lease.relay(), port));
+                CleanupToken token = tokens.next(rid, port);
+                ProbeResult.Reached reached = launchAndAwait(spec, router, relay, routerKey, port, token, attemptUndo);
+                undo.adopt(attemptUndo);
+                return new Started(port, token, reached.roundTrip(), first, why);
+            } catch (PortLostException lost) {
+                attemptUndo.run();
+                if (requested.isPresent()) {
+                    throw new PortUnavailableException("relay port " + port + " was asked for but cannot be bound: "
+                            + lost.getMessage() + ". Ask for another with --port, or leave --port out to let NetPilot choose.");
+                }
+                LOG.warn("relay port {} is lost ({}); trying another", port, lost.getMessage());
+                excluded.add(port);
+                why = "relay port " + port + " was lost: " + lost.getMessage();
+                last = lost;
+            } catch (RuntimeException e) {
+                undo.adopt(attemptUndo);
+                throw e;
+            }
+        }
+        throw new PortUnavailableException("no relay port could be bound after " + settings.portAttempts()
+                + " attempts (last: " + (last == null ? "none" : last.getMessage()) + "); free ports in "
+                + spec.portRange() + " on the relay, or give a wider --port-range");
+    }
+
+    /**
+     * Launches again on {@code port} with {@code token}: stops what is left on the router, ends a
+     * stale relay session that still holds the port, leases it again and waits for the probe. A
+     * failure undoes this attempt.
+     *
+     * @throws PortLostException when another session holds the port
+     */
+    ProbeResult.Reached onSamePort(TunnelSpec spec, RemoteShell router, RemoteShell relay, String routerKey,
+            int port, CleanupToken token) {
+        Hosts.onRouter(spec, () -> teardown.stopRouterSide(router, token));
+        if (Hosts.onRelay(spec, () -> gateway.isListening(relay, port))) {
+            boolean ended = Hosts.onRelay(spec, () -> gateway.endSession(relay, token));
+            if (ended) {
+                LOG.info("ended the relay's stale session of {} to free port {}", token, port);
+            }
+            if (!ended || !portFreed(spec, relay, port)) {
+                throw new PortLostException(port, "relay port " + port + " is held by another session");
+            }
+        }
+        PortLease lease;
+        try {
+            lease = Hosts.onRelay(spec, () -> allocator.allocate(relay, spec.router().id(), spec.portRange(), OptionalInt.of(port), Set.of()));
+        } catch (PortLostException e) {
+            throw e;
+        } catch (PortUnavailableException e) {
+            throw new PortLostException(port, e.getMessage());
+        }
+        store.savePortLease(lease);
+        Undo undo = new Undo();
+        try {
+            return launchAndAwait(spec, router, relay, routerKey, port, token, undo);
+        } catch (RuntimeException e) {
+            undo.run();
+            throw e;
+        }
+    }
+
+    /** The relay ports the other wanted tunnels on the same relay hold, so an allocation avoids them. */
+    Set<Integer> portsOfOtherTunnels(TunnelSpec spec) {
+        String relay = spec.relay().address().hostAndPort();
+        Set<Integer> ports = new HashSet<>();
+        for (TunnelRecord r : store.tunnels()) {
+            if (!r.id().equals(spec.id()) && r.spec().relay().address().hostAndPort().equals(relay)) {
+                r.port().ifPresent(ports::add);
+            }
+        }
+        return ports;
+    }
+
+    /** Authorizes the router on the relay, launches with {@code token} and waits for the probe. */
+    private ProbeResult.Reached launchAndAwait(TunnelSpec spec, RemoteShell router, RemoteShell relay, String routerKey,
+            int port, CleanupToken token, Undo undo) {
+        Hosts.runOnRelay(spec, () -> gateway.authorize(relay, routerKey, token));
+        undo.push("revoke " + token + " on the relay", () -> gateway.revoke(relay, token));
+        SshAddress relayAddress = spec.relay().address();
+        LaunchPlan plan = new LaunchPlan(token, new Forward(port, spec.targetPort()),
+                new SshAddress(spec.relay().tunnelUser(), relayAddress.host(), relayAddress.port()),
+                relay.hostPublicKey(), spec.leaseTtl());
+        undo.push("stop the router processes of " + token, () -> teardown.stopRouterSide(router, token));
+        int pid = Hosts.onRouter(spec, () -> launcher.launch(router, plan));
+        LOG.info("launched {} on the router (supervisor pid {}); waiting for the end-to-end probe", token, pid);
+        return awaitProbe(spec, router, relay, port, token);
+    }
+
+    /**
+     * Polls the probe until it passes or {@link ManagerSettings#connectProbeWait()} has passed,
+     * reading the router's log now and then for a relay that refused the port.
+     */
+    private ProbeResult.Reached awaitProbe(TunnelSpec spec, RemoteShell router, RemoteShell relay, int port, CleanupToken token) {
+        ProbeResult last = Poll.until(ProbeResult.Reached.class::isInstance, settings.connectProbePoll(), settings.connectProbeWait(),
+                poll -> {
+                    ProbeResult r = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
+                    if (r instanceof ProbeResult.Unreached && (poll.getAttemptCount() + 1) % INSPECT_EVERY == 0) {
+                        refusedPort(spec, router, port, token);
+                    }
+                    return r;
+                });
+        if (last instanceof ProbeResult.Reached reached) {
+            return reached;
+        }
+        String lastReason = ((ProbeResult.Unreached) last).reason();
+        RouterTunnelStatus status = refusedPort(spec, router, port, token);
+        String log = status.logTail().strip();
+        if (Hosts.onRelay(spec, () -> gateway.isListening(relay, port))
+                && !Hosts.onRelay(spec, () -> gateway.liveSessions(relay)).contains(token)) {
+            throw new PortLostException(port, "another process listens on relay port " + port);
+        }
+        throw new NetPilotException("the tunnel on relay port " + port + " did not answer within "
+                + settings.connectProbeWait() + " (last probe: " + lastReason + "; the router's supervisor "
+                + (status.alive() ? "runs" : "is not running") + (log.isEmpty() ? "" : "; router log: " + lastLine(log))
+                + "). Check that the router can reach " + spec.relay().address().hostAndPort()
+                + " and that its SSH server listens on port " + spec.targetPort() + ".");
+    }
+
+    /**
+     * Reads the router's status of {@code token}.
+     *
+     * @throws PortLostException when its log says the relay refused to let it listen on {@code port}
+     */
+    private RouterTunnelStatus refusedPort(TunnelSpec spec, RemoteShell router, int port, CleanupToken token) {
+        RouterTunnelStatus status = Hosts.onRouter(spec, () -> launcher.inspect(router, token));
+        String log = status.logTail().strip();
+        if (BIND_FAILURE.matcher(log).find()) {
+            throw new PortLostException(port, "the relay refused to let the router listen on port " + port
+                    + " (router log: " + lastLine(log) + ")");
+        }
+        return status;
+    }
+
+    private boolean portFreed(TunnelSpec spec, RemoteShell relay, int port) {
+        boolean listening = Poll.<Boolean>until(stillListening -> !stillListening, settings.connectProbePoll(), PORT_FREED_POLLS,
+                poll -> Hosts.onRelay(spec, () -> gateway.isListening(relay, port)));
+        return !listening;
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        String last = lines[lines.length - 1].strip();
+        return last.length() > 200 ? last.substring(0, 200) + "..." : last;
+    }
+}
