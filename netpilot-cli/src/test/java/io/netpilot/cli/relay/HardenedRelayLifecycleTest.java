@@ -3,6 +3,8 @@ package io.netpilot.cli.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netpilot.cli.NetPilotProcess;
 import io.netpilot.core.AgentId;
 import io.netpilot.core.CleanupReport;
 import io.netpilot.core.CleanupToken;
@@ -19,6 +21,8 @@ import io.netpilot.core.TunnelState;
 import io.netpilot.core.spi.ProbeResult;
 import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.ssh.tunnel.TunnelPlumbing;
+import io.netpilot.state.NetPilotHome;
+import io.netpilot.state.StateStores;
 import io.netpilot.testkit.Loopback;
 import io.netpilot.testkit.OpenSshRelay;
 import java.nio.file.Files;
@@ -110,8 +114,9 @@ class HardenedRelayLifecycleTest {
 
     @Test
     void aRevocationTheRelayRefusesFailsTheDisconnectAndTheNextStartFinishesItAndSweeps() throws Exception {
+        Path home = dir.resolve("home");
         try (OpenSshRelay relay = OpenSshRelay.start(dir.resolve("relay"))) {
-            RelayAgent first = RelayAgent.start(dir.resolve("home"), relay);
+            RelayAgent first = RelayAgent.start(home, relay);
             try (DbclientRouter router = DbclientRouter.start(dir.resolve("router"), DbclientRouter.freePort(), first.publicKeyLine())) {
                 CleanupToken token;
                 CleanupToken orphan;
@@ -139,21 +144,28 @@ class HardenedRelayLifecycleTest {
                     try {
                         await().atMost(Duration.ofSeconds(5)).until(() -> new ProcessBuilder("flock", "-n",
                                 relay.agentHome.resolve(".netpilot-relay/lock").toString(), "true").start().waitFor() != 0);
-                        CleanupReport report = first.manager.disconnect(up.id());
+                        first.close(); // the agent stops without cleaning up; the user disconnects with the CLI
+                        NetPilotProcess.Result disconnect = NetPilotProcess.run(dir, "--home", home.toString(), "disconnect", up.id().value());
 
-                        assertThat(report.complete()).as("a disconnect that left the relay is not done").isFalse();
-                        assertThat(report.entries().getFirst().error()).hasValueSatisfying(e -> assertThat(e).contains("could not be revoked"));
-                        assertThat(first.store.pendingRevocations()).extracting(PendingRevocation::token).containsExactly(token);
+                        assertThat(disconnect.exitCode()).as("a disconnect that left the relay fails: %s", disconnect.err()).isEqualTo(1);
+                        assertThat(disconnect.err()).contains("could not be revoked").contains("lock").contains("retried");
+                        assertThat(StateStores.view(NetPilotHome.at(home)).pendingRevocations())
+                                .extracting(PendingRevocation::token).containsExactly(token);
                         assertThat(routerKeys(relay)).contains("np:" + token);
                         assertThat(leased(relay, port)).isTrue();
+                        JsonNode status = NetPilotProcess.status(dir, home);
+                        assertThat(status.path("tunnels")).isEmpty();
+                        assertThat(status.path("pendingRevocations").get(0).path("token").asText()).isEqualTo(token.value());
+                        assertThat(NetPilotProcess.run(dir, "--home", home.toString(), "status").out())
+                                .contains("pending revocation of " + up.id()).contains("could not be revoked");
                     } finally {
                         // flock's child (sleep) holds the lock too
                         holder.descendants().forEach(ProcessHandle::destroyForcibly);
                         holder.destroyForcibly().waitFor();
                     }
                 }
-                try (RelayAgent next = RelayAgent.start(dir.resolve("home"), relay)) {
-                    next.manager.restore();
+                try (RelayAgent next = RelayAgent.start(home, relay)) {
+                    next.manager.restore(); // the next agent start
 
                     assertThat(next.store.pendingRevocations()).isEmpty();
                     assertThat(routerKeys(relay)).doesNotContain("np:" + token).doesNotContain("np:" + orphan).contains("np:" + others);

@@ -47,6 +47,7 @@ final class RelayAgent implements AutoCloseable {
     final StateStore store;
     final TunnelManager manager;
     final AgentId id;
+    private boolean closed;
 
     private RelayAgent(NetPilotHome home, Duration identityInterval) {
         this.home = home;
@@ -91,7 +92,10 @@ final class RelayAgent implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
-        transport.close();
+        if (!closed) {
+            closed = true;
+            manager.close();
+            transport.close();
+        }
     }
 }
