@@ -569,27 +569,38 @@ final class FakeWorld {
     private final class Allocator implements PortAllocator {
         @Override
         public PortLease allocate(RemoteShell shell, RouterId router, PortRange range, OptionalInt requested, Set<Integer> exclude) {
+            // an older agent's lease: its router id only, never a lease that records an owner
+            return lease(shell, router, Optional.empty(), range, requested, exclude,
+                    p -> router.equals(relay.leases.get(p)) && !relay.owners.containsKey(p));
+        }
+
+        @Override
+        public PortLease allocate(RemoteShell shell, LeaseOwner owner, PortRange range, OptionalInt requested, Set<Integer> exclude) {
+            return lease(shell, owner.router(), Optional.of(owner), range, requested, exclude, p -> owner.equals(relay.owners.get(p)));
+        }
+
+        /** Leases {@code requested} (if not another's), else the one {@code mine} names, else the first free one of {@code range}. */
+        private PortLease lease(RemoteShell shell, RouterId router, Optional<LeaseOwner> owner, PortRange range, OptionalInt requested,
+                Set<Integer> exclude, java.util.function.IntPredicate mine) {
             FakeRelay r = relayOf(shell);
             fail(Step.ALLOCATE);
             synchronized (FakeWorld.this) {
                 int port;
                 if (requested.isPresent()) {
                     port = requested.getAsInt();
-                    RouterId holder = r.leases.get(port);
-                    if ((holder != null && !holder.equals(router)) || r.listeners.containsKey(port)) {
+                    if ((r.leases.containsKey(port) && !mine.test(port)) || r.listeners.containsKey(port)) {
                         throw new PortUnavailableException("relay port " + port + " is taken");
                     }
                 } else {
-                    port = r.leases.entrySet().stream()
-                            .filter(e -> e.getValue().equals(router) && !r.owners.containsKey(e.getKey()))
-                            .filter(e -> !exclude.contains(e.getKey()) && !r.listeners.containsKey(e.getKey()))
-                            .map(Map.Entry::getKey).findFirst()
+                    port = r.leases.keySet().stream().filter(p -> mine.test(p) && !exclude.contains(p) && !r.listeners.containsKey(p))
+                            .findFirst()
                             .orElseGet(() -> range.ports()
                                     .filter(p -> !r.leases.containsKey(p) && !exclude.contains(p) && !r.listeners.containsKey(p))
                                     .boxed().findFirst()
                                     .orElseThrow(() -> new PortUnavailableException("no free port in " + range)));
                 }
                 r.leases.put(port, router);
+                owner.ifPresent(o -> r.owners.put(port, o));
                 if (r.takenRightAfterLease.remove(port)) {
                     r.listeners.put(port, FOREIGN);
                 }
@@ -604,36 +615,6 @@ final class FakeWorld {
                 if (!r.owners.containsKey(port)) {
                     r.leases.remove(port, router);
                 }
-            }
-        }
-
-        @Override
-        public PortLease allocate(RemoteShell shell, LeaseOwner owner, PortRange range, OptionalInt requested, Set<Integer> exclude) {
-            FakeRelay r = relayOf(shell);
-            fail(Step.ALLOCATE);
-            synchronized (FakeWorld.this) {
-                int port;
-                if (requested.isPresent()) {
-                    port = requested.getAsInt();
-                    boolean otherOwner = r.leases.containsKey(port) && !owner.equals(r.owners.get(port));
-                    if (otherOwner || r.listeners.containsKey(port)) {
-                        throw new PortUnavailableException("relay port " + port + " is taken");
-                    }
-                } else {
-                    port = r.owners.entrySet().stream()
-                            .filter(e -> e.getValue().equals(owner) && !exclude.contains(e.getKey()) && !r.listeners.containsKey(e.getKey()))
-                            .map(Map.Entry::getKey).findFirst()
-                            .orElseGet(() -> range.ports()
-                                    .filter(p -> !r.leases.containsKey(p) && !exclude.contains(p) && !r.listeners.containsKey(p))
-                                    .boxed().findFirst()
-                                    .orElseThrow(() -> new PortUnavailableException("no free port in " + range)));
-                }
-                r.leases.put(port, owner.router());
-                r.owners.put(port, owner);
-                if (r.takenRightAfterLease.remove(port)) {
-                    r.listeners.put(port, FOREIGN);
-                }
-                return new PortLease(r.address.hostAndPort(), port, owner.router(), clock.instant());
             }
         }
 
