@@ -31,6 +31,21 @@ final class Poll {
     }
 
     /**
+     * Polls until {@code done} accepts the result or {@code within} has passed, pausing {@code first}
+     * after the first poll and twice as long after each next one, up to {@code every}: for a wait that
+     * usually ends soon (a tunnel just launched), so it is seen within a few milliseconds.
+     *
+     * @return the last result, accepted or not
+     * @throws NetPilotException when the thread was interrupted while pausing
+     */
+    static <T> T backingOff(Predicate<T> done, Duration first, Duration every, Duration within, ContextualSupplier<T, T> poll) {
+        Duration max = every.compareTo(within) < 0 ? every : within.dividedBy(2);
+        Duration min = first.compareTo(max) < 0 ? first : max.dividedBy(2);
+        return run(RetryPolicy.<T>builder().handleIf((r, e) -> e == null && !done.test(r))
+                .withMaxRetries(-1).withBackoff(min, max).withMaxDuration(within), poll);
+    }
+
+    /**
      * Polls until {@code done} accepts the result, at most {@code polls} times, pausing {@code every}
      * between polls.
      *
