@@ -8,6 +8,7 @@ import dev.failsafe.function.ContextualSupplier;
 import io.netpilot.core.NetPilotException;
 import java.time.Duration;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Asking a remote host again until something happened, with a pause between the questions: a
@@ -31,18 +32,23 @@ final class Poll {
     }
 
     /**
-     * Polls until {@code done} accepts the result or {@code within} has passed, pausing {@code first}
-     * after the first poll and twice as long after each next one, up to {@code every}: for a wait that
-     * usually ends soon (a tunnel just launched), so it is seen within a few milliseconds.
+     * Polls until {@code done} accepts the result or {@code within} has passed: pausing {@code soon}
+     * between polls for the first {@code soonFor}, then {@code every}. For a wait that usually ends
+     * soon (a tunnel just launched), so its end is seen within a few milliseconds without asking that
+     * often for long.
      *
      * @return the last result, accepted or not
      * @throws NetPilotException when the thread was interrupted while pausing
      */
-    static <T> T backingOff(Predicate<T> done, Duration first, Duration every, Duration within, ContextualSupplier<T, T> poll) {
-        Duration max = every.compareTo(within) < 0 ? every : within.dividedBy(2);
-        Duration min = first.compareTo(max) < 0 ? first : max.dividedBy(2);
-        return run(RetryPolicy.<T>builder().handleIf((r, e) -> e == null && !done.test(r))
-                .withMaxRetries(-1).withBackoff(min, max).withMaxDuration(within), poll);
+    static <T> T soonThenEvery(Predicate<T> done, Duration soon, Duration soonFor, Duration every, Duration within,
+            Supplier<T> poll) {
+        Duration first = soonFor.compareTo(within) < 0 ? soonFor : within;
+        T last = until(done, soon, first, ctx -> poll.get());
+        Duration rest = within.minus(first);
+        if (done.test(last) || rest.isZero() || rest.isNegative()) {
+            return last;
+        }
+        return until(done, every, rest, ctx -> poll.get());
     }
 
     /**

@@ -43,13 +43,12 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
     /** What OpenSSH, dropbear and autossh log when the relay refuses the {@code -R} listener. */
     private static final Pattern BIND_FAILURE = Pattern.compile(
             "(?i)(remote port forwarding failed|address already in use|cannot listen to port|port forwarding failed)");
-    /**
-     * How often the router's log is read for a bind failure while the probe is polled: every 8th probe,
-     * about once a second once the pauses have grown to {@link ManagerSettings#connectProbePoll()}.
-     */
-    private static final int INSPECT_EVERY = 8;
-    /** The first pause between connect probes; it doubles up to {@link ManagerSettings#connectProbePoll()}. */
-    private static final Duration FIRST_PROBE_PAUSE = Duration.ofMillis(10);
+    /** How often the router's log is read for a bind failure while the probe is polled. */
+    private static final Duration INSPECT_EVERY = Duration.ofSeconds(1);
+    /** The pause between connect probes at first, while a tunnel usually comes up. */
+    private static final long SOON_PAUSE_MS = 15;
+    /** How long connect probes are that frequent before they are {@link ManagerSettings#connectProbePoll()} apart. */
+    private static final long SOON_FOR_MS = 2000;
     /** How many times the relay is asked whether a stale session let go of its port. */
     private static final int PORT_FREED_POLLS = 8;
 
@@ -164,43 +163,59 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
 
     /**
      * Authorizes the router on the relay (with the key {@code routerKey} gives, waited for here, so it
-     * can be made while the port was leased), launches with {@code token} and waits for the probe.
+     * can be made while the port was leased) while it launches with {@code token} on the router, and
+     * waits for the probe. The two run at once: the router's client needs the authorization only when
+     * it logs in to the relay, after starting and a key exchange, longer than one relay command takes
+     * (were it earlier, the supervisor's client tries again after a second).
      */
     private ProbeResult.Reached launchAndAwait(TunnelSpec spec, RemoteShell router, RemoteShell relay, Supplier<String> routerKey,
             int port, CleanupToken token, Undo undo) {
         long t0 = System.nanoTime();
         String key = routerKey.get();
         long keyed = System.nanoTime();
-        Hosts.runOnRelay(spec, () -> gateway.authorize(relay, key, token));
         undo.push("revoke " + token + " on the relay", () -> gateway.revoke(relay, token));
+        AtOnce<String> authorizing = AtOnce.start("netpilot-authorize-" + token, () -> {
+            Hosts.runOnRelay(spec, () -> gateway.authorize(relay, key, token));
+            return key;
+        });
         SshAddress relayAddress = spec.relay().address();
         LaunchPlan plan = new LaunchPlan(token, new Forward(port, spec.targetPort()),
                 new SshAddress(spec.relay().tunnelUser(), relayAddress.host(), relayAddress.port()),
                 relay.hostPublicKey(), spec.leaseTtl());
         undo.push("stop the router processes of " + token, () -> teardown.stopRouterSide(router, token));
-        long authorized = System.nanoTime();
-        int pid = Hosts.onRouter(spec, () -> launcher.launch(router, plan));
+        int pid;
+        try {
+            pid = Hosts.onRouter(spec, () -> launcher.launch(router, plan));
+        } catch (RuntimeException e) {
+            authorizing.settle();
+            throw e;
+        }
+        authorizing.join();
         LOG.info("launched {} on the router (supervisor pid {}); waiting for the end-to-end probe", token, pid);
         long launched = System.nanoTime();
         ProbeResult.Reached reached = awaitProbe(spec, router, relay, port, token);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{}: router key waited for {} ms, authorized in {} ms, launched in {} ms, probe passed after {} ms",
-                    token, Timing.between(t0, keyed), Timing.between(keyed, authorized), Timing.between(authorized, launched),
-                    Timing.since(launched));
+            LOG.debug("{}: router key waited for {} ms, authorized and launched in {} ms, probe passed after {} ms",
+                    token, Timing.between(t0, keyed), Timing.between(keyed, launched), Timing.since(launched));
         }
         return reached;
     }
 
     /**
-     * Polls the probe, often at first, until it passes or {@link ManagerSettings#connectProbeWait()} has passed,
-     * reading the router's log now and then for a relay that refused the port.
+     * Polls the probe until it passes or {@link ManagerSettings#connectProbeWait()} has passed: every
+     * {@value #SOON_PAUSE_MS} ms for the first {@value #SOON_FOR_MS} ms (a tunnel usually answers
+     * within them, and a probe that fails costs one channel open on the relay session), then every
+     * {@link ManagerSettings#connectProbePoll()}; reads the router's log about once a second for a relay
+     * that refused the port.
      */
     private ProbeResult.Reached awaitProbe(TunnelSpec spec, RemoteShell router, RemoteShell relay, int port, CleanupToken token) {
-        ProbeResult last = Poll.backingOff(ProbeResult.Reached.class::isInstance, FIRST_PROBE_PAUSE, settings.connectProbePoll(),
-                settings.connectProbeWait(),
-                poll -> {
+        long[] nextInspect = {System.nanoTime() + INSPECT_EVERY.toNanos()};
+        ProbeResult last = Poll.soonThenEvery(ProbeResult.Reached.class::isInstance, Duration.ofMillis(SOON_PAUSE_MS),
+                Duration.ofMillis(SOON_FOR_MS), settings.connectProbePoll(), settings.connectProbeWait(),
+                () -> {
                     ProbeResult r = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
-                    if (r instanceof ProbeResult.Unreached && (poll.getAttemptCount() + 1) % INSPECT_EVERY == 0) {
+                    if (r instanceof ProbeResult.Unreached && System.nanoTime() - nextInspect[0] >= 0) {
+                        nextInspect[0] = System.nanoTime() + INSPECT_EVERY.toNanos();
                         refusedPort(spec, router, port, token);
                     }
                     return r;
