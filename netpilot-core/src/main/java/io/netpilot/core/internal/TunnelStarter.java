@@ -163,40 +163,31 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
 
     /**
      * Authorizes the router on the relay (with the key {@code routerKey} gives, waited for here, so it
-     * can be made while the port was leased) while it launches with {@code token} on the router, and
-     * waits for the probe. The two run at once: the router's client needs the authorization only when
-     * it logs in to the relay, after starting and a key exchange, longer than one relay command takes
-     * (were it earlier, the supervisor's client tries again after a second).
+     * can be made while the port was leased), launches with {@code token} and waits for the probe. The
+     * authorization comes first: a router client that logs in before it is refused, and its supervisor
+     * tries again only after a pause.
      */
     private ProbeResult.Reached launchAndAwait(TunnelSpec spec, RemoteShell router, RemoteShell relay, Supplier<String> routerKey,
             int port, CleanupToken token, Undo undo) {
         long t0 = System.nanoTime();
         String key = routerKey.get();
         long keyed = System.nanoTime();
+        Hosts.runOnRelay(spec, () -> gateway.authorize(relay, key, token));
         undo.push("revoke " + token + " on the relay", () -> gateway.revoke(relay, token));
-        AtOnce<String> authorizing = AtOnce.start("netpilot-authorize-" + token, () -> {
-            Hosts.runOnRelay(spec, () -> gateway.authorize(relay, key, token));
-            return key;
-        });
         SshAddress relayAddress = spec.relay().address();
         LaunchPlan plan = new LaunchPlan(token, new Forward(port, spec.targetPort()),
                 new SshAddress(spec.relay().tunnelUser(), relayAddress.host(), relayAddress.port()),
                 relay.hostPublicKey(), spec.leaseTtl());
         undo.push("stop the router processes of " + token, () -> teardown.stopRouterSide(router, token));
-        int pid;
-        try {
-            pid = Hosts.onRouter(spec, () -> launcher.launch(router, plan));
-        } catch (RuntimeException e) {
-            authorizing.settle();
-            throw e;
-        }
-        authorizing.join();
+        long authorized = System.nanoTime();
+        int pid = Hosts.onRouter(spec, () -> launcher.launch(router, plan));
         LOG.info("launched {} on the router (supervisor pid {}); waiting for the end-to-end probe", token, pid);
         long launched = System.nanoTime();
         ProbeResult.Reached reached = awaitProbe(spec, router, relay, port, token);
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{}: router key waited for {} ms, authorized and launched in {} ms, probe passed after {} ms",
-                    token, Timing.between(t0, keyed), Timing.between(keyed, launched), Timing.since(launched));
+            LOG.debug("{}: router key waited for {} ms, authorized in {} ms, launched in {} ms, probe passed after {} ms",
+                    token, Timing.between(t0, keyed), Timing.between(keyed, authorized), Timing.between(authorized, launched),
+                    Timing.since(launched));
         }
         return reached;
     }
