@@ -5,7 +5,7 @@
 # Over the testkit's embedded relay and routers on 127.0.0.1; the agent and the CLI are the real
 # `netpilot` launcher of this checkout.
 #   ./mvnw -B -q package -DskipTests     (once; netpilot-cli/target/lib must hold the jars)
-#   bench/connect.sh [--runs N] [--flavour busybox|procps]
+#   bench/connect.sh [--runs N] [--flavour busybox|procps] [--relay embedded|openssh]   (openssh: as root)
 set -euo pipefail
 bench_dir=$(cd "$(dirname "$0")" && pwd)
 . "$bench_dir/compile.sh"

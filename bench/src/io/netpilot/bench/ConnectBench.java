@@ -7,6 +7,7 @@ import io.netpilot.testkit.Dirs;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
 import io.netpilot.testkit.Loopback;
+import io.netpilot.testkit.OpenSshRelay;
 import io.netpilot.testkit.SystemBinaries;
 import java.io.File;
 import java.io.IOException;
@@ -31,13 +32,14 @@ import java.util.concurrent.TimeUnit;
  * the relay port carries the router's SSH banner; beside it, in the same run and against the same relay
  * and router, the two-hop a technician types: {@code ssh} into the router and {@code ssh -f -N -R} there,
  * from the first {@code ssh}'s start until the relay port carries the banner. Prints both per run, their
- * medians and the ratio. The relay and routers are the testkit's embedded ones on 127.0.0.1; the agent is
+ * medians and the ratio. The routers are the testkit's embedded ones on 127.0.0.1, the relay too or a real
+ * OpenSSH {@code sshd} ({@code --relay openssh}, as root); the agent is
  * the real {@code netpilot agent} started by the {@code netpilot} launcher, which every CLI call uses too.
  * A first, untimed round warms the agent (its first connect loads the classes of the connect path).
  * Every process it starts is ended and its temp dir removed (kept when {@code NETPILOT_BENCH_KEEP} is set).
  *
- * <p>Usage: {@code ConnectBench --netpilot PATH [--runs N] [--flavour busybox|procps]}. Not thread-safe (a
- * main program).
+ * <p>Usage: {@code ConnectBench --netpilot PATH [--runs N] [--flavour busybox|procps] [--relay embedded|openssh]}.
+ * Not thread-safe (a main program).
  */
 public final class ConnectBench {
     private static final Duration BOUND = Duration.ofSeconds(30);
@@ -46,6 +48,7 @@ public final class ConnectBench {
 
     public static void main(String[] args) throws Exception {
         int runs = 5;
+        boolean openssh = false;
         Path netpilot = null;
         EmbeddedRouter.Flavour flavour = SystemBinaries.find("busybox").isPresent() ? EmbeddedRouter.Flavour.BUSYBOX : EmbeddedRouter.Flavour.PROCPS;
         for (int i = 0; i < args.length; i++) {
@@ -53,6 +56,11 @@ public final class ConnectBench {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--netpilot" -> netpilot = Path.of(args[++i]);
                 case "--flavour" -> flavour = EmbeddedRouter.Flavour.valueOf(args[++i].toUpperCase(Locale.ROOT));
+                case "--relay" -> openssh = switch (args[++i]) {
+                    case "openssh" -> true;
+                    case "embedded" -> false;
+                    default -> usage();
+                };
                 default -> usage();
             }
         }
@@ -63,14 +71,13 @@ public final class ConnectBench {
         List<Long> connects = new ArrayList<>();
         List<Long> twoHops = new ArrayList<>();
         Path root = Files.createTempDirectory("netpilot-connect-bench-");
-        try (EmbeddedRelay relay = EmbeddedRelay.start(root.resolve("relay"))) {
-            NetPilotHome home = NetPilotHome.at(root.resolve("home"));
-            AgentKeys keys = AgentKeys.loadOrCreate(home.agentKeyFile());
-            relay.authorize(keys.keyPair().getPublic());
+        NetPilotHome home = NetPilotHome.at(root.resolve("home"));
+        AgentKeys keys = AgentKeys.loadOrCreate(home.agentKeyFile());
+        try (Relay relay = openssh ? Relay.openssh(root.resolve("relay"), keys) : Relay.embedded(root.resolve("relay"), keys)) {
             Cli cli = new Cli(netpilot, home.root(), root.resolve("cli.log"));
             cli.run(Duration.ofMinutes(3), "status"); // makes the launcher's class cache when there is none
-            System.out.printf("connect bench: %d run(s) + 1 warm-up, %s routers, JDK %s, %d cpu(s), load %s%n", runs,
-                    flavour.name().toLowerCase(Locale.ROOT), Runtime.version(), Runtime.getRuntime().availableProcessors(), load());
+            System.out.printf("connect bench: %d run(s) + 1 warm-up, %s relay, embedded %s routers, JDK %s, %d cpu(s), load %s%n", runs,
+                    openssh ? "OpenSSH" : "embedded", flavour.name().toLowerCase(Locale.ROOT), Runtime.version(), Runtime.getRuntime().availableProcessors(), load());
             Process agent = cli.start("agent");
             try {
                 awaitAgent(home.controlSocket(), agent);
@@ -108,20 +115,55 @@ public final class ConnectBench {
         System.out.printf("ratio connect / two-hop (medians): %.2f (aim: at most 1.50)%n", (double) c / b);
     }
 
-    private static void usage() {
-        System.err.println("usage: ConnectBench --netpilot PATH [--runs N] [--flavour busybox|procps]");
+    private static boolean usage() {
+        System.err.println("usage: ConnectBench --netpilot PATH [--runs N] [--flavour busybox|procps] [--relay embedded|openssh]");
         System.exit(2);
+        return false;
+    }
+
+    /**
+     * The relay under test: the testkit's embedded one, or a real OpenSSH {@code sshd} on 127.0.0.1 in
+     * the one-account layout (needs root; the agent's key logs in to it, and the two-hop uses that
+     * account and key too).
+     */
+    private record Relay(String user, int port, String knownHosts, AutoCloseable server) implements AutoCloseable {
+        static Relay embedded(Path dir, AgentKeys keys) {
+            EmbeddedRelay relay = EmbeddedRelay.start(dir);
+            relay.authorize(keys.keyPair().getPublic());
+            return new Relay(relay.address().user(), relay.port(), "[127.0.0.1]:" + relay.port() + " " + relay.hostPublicKey() + "\n", relay);
+        }
+
+        static Relay openssh(Path dir, AgentKeys keys) throws Exception {
+            OpenSshRelay relay = OpenSshRelay.oneAccount(dir);
+            try {
+                relay.authorizeAgent(keys.publicKeyLine());
+                StringBuilder hosts = new StringBuilder();
+                for (String type : List.of("ed25519", "ecdsa", "rsa")) {
+                    String[] pub = Files.readString(dir.resolve("host_" + type + ".pub")).strip().split(" ");
+                    hosts.append("[127.0.0.1]:").append(relay.port).append(' ').append(pub[0]).append(' ').append(pub[1]).append('\n');
+                }
+                return new Relay(relay.agent, relay.port, hosts.toString(), relay);
+            } catch (Exception | Error e) {
+                relay.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+        }
     }
 
     /** {@code netpilot connect} with the agent running: the CLI process's start until the relay port answers. */
-    private static long connect(Cli cli, EmbeddedRouter router, EmbeddedRelay relay, int port) throws Exception {
+    private static long connect(Cli cli, EmbeddedRouter router, Relay relay, int port) throws Exception {
         if (System.getenv("NETPILOT_BENCH_KEEP") != null) {
             System.out.println("    netpilot connect started at " + java.time.Instant.now() + " (to compare with the agent's log)");
         }
         long t0 = System.nanoTime();
         Process p = cli.start("connect", "--router", router.address().user() + "@127.0.0.1:" + router.port(),
                 "--target-port", Integer.toString(router.port()),
-                "--relay", relay.address().user() + "@127.0.0.1:" + relay.port(),
+                "--relay", relay.user() + "@127.0.0.1:" + relay.port(),
                 "--port-range", port + "-" + port, "--port", Integer.toString(port), "--accept-new-host-keys");
         try {
             awaitBanner(port, p);
@@ -140,16 +182,16 @@ public final class ConnectBench {
      * (with the agent's key, pinned host keys), from the first {@code ssh}'s start until the relay port answers.
      * The router ends the backgrounded {@code ssh} when it closes.
      */
-    private static long twoHop(Path ssh, Path key, Path dir, EmbeddedRouter router, EmbeddedRelay relay, int port) throws Exception {
+    private static long twoHop(Path ssh, Path key, Path dir, EmbeddedRouter router, Relay relay, int port) throws Exception {
         Files.createDirectories(dir);
         Path routerHosts = dir.resolve("known_hosts_router");
         Path relayHosts = dir.resolve("known_hosts_relay");
         Files.writeString(routerHosts, "[127.0.0.1]:" + router.port() + " " + router.hostPublicKey() + "\n");
-        Files.writeString(relayHosts, "[127.0.0.1]:" + relay.port() + " " + relay.hostPublicKey() + "\n");
+        Files.writeString(relayHosts, relay.knownHosts());
         String inner = String.join(" ", ssh.toString(), "-f", "-N", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
                 "-i", key.toString(), "-o", "UserKnownHostsFile=" + relayHosts, "-o", "GlobalKnownHostsFile=/dev/null",
                 "-o", "StrictHostKeyChecking=yes", "-o", "ExitOnForwardFailure=yes", "-p", Integer.toString(relay.port()),
-                "-R", "127.0.0.1:" + port + ":127.0.0.1:" + router.port(), relay.address().user() + "@127.0.0.1",
+                "-R", "127.0.0.1:" + port + ":127.0.0.1:" + router.port(), relay.user() + "@127.0.0.1",
                 "</dev/null", ">/dev/null", "2>&1");
         ProcessBuilder pb = new ProcessBuilder(ssh.toString(), "-T", "-F", "/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
                 "-i", key.toString(), "-o", "UserKnownHostsFile=" + routerHosts, "-o", "GlobalKnownHostsFile=/dev/null",
