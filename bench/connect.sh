@@ -9,6 +9,14 @@
 set -euo pipefail
 bench_dir=$(cd "$(dirname "$0")" && pwd)
 . "$bench_dir/compile.sh"
+# The testkit's OpenSSH relay names opentest4j's exceptions (JUnit's, optional for the testkit): put them
+# on the module path from the local Maven repository when they are there.
+extra=()
+ot4j=$(ls "$HOME"/.m2/repository/org/opentest4j/opentest4j/*/opentest4j-*.jar 2>/dev/null | grep -v sources | tail -1 || true)
+if [ -n "$ot4j" ]; then
+    NETPILOT_BENCH_MP="$NETPILOT_BENCH_MP:$ot4j"
+    extra=(--add-modules org.opentest4j)
+fi
 exec "$JAVA_HOME/bin/java" -Dguice_bytecode_gen_option=DISABLED \
-    -Dlogback.configurationFile="$bench_dir/logback-bench.xml" \
+    -Dlogback.configurationFile="$bench_dir/logback-bench.xml" "${extra[@]}" \
     -p "$NETPILOT_BENCH_MP" -m io.netpilot.bench/io.netpilot.bench.ConnectBench --netpilot "$bench_dir/../netpilot" "$@"

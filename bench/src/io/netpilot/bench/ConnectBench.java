@@ -126,11 +126,11 @@ public final class ConnectBench {
      * the one-account layout (needs root; the agent's key logs in to it, and the two-hop uses that
      * account and key too).
      */
-    private record Relay(String user, int port, String knownHosts, AutoCloseable server) implements AutoCloseable {
+    private record Relay(String user, int port, String knownHosts, java.io.Closeable server) implements java.io.Closeable {
         static Relay embedded(Path dir, AgentKeys keys) {
             EmbeddedRelay relay = EmbeddedRelay.start(dir);
             relay.authorize(keys.keyPair().getPublic());
-            return new Relay(relay.address().user(), relay.port(), "[127.0.0.1]:" + relay.port() + " " + relay.hostPublicKey() + "\n", relay);
+            return new Relay(relay.address().user(), relay.port(), "[127.0.0.1]:" + relay.port() + " " + relay.hostPublicKey() + "\n", relay::close);
         }
 
         static Relay openssh(Path dir, AgentKeys keys) throws Exception {
@@ -150,7 +150,7 @@ public final class ConnectBench {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             server.close();
         }
     }
