@@ -6,13 +6,10 @@ import io.netpilot.state.NetPilotHome;
 import io.netpilot.testkit.Dirs;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
-import io.netpilot.testkit.Loopback;
 import io.netpilot.testkit.OpenSshRelay;
 import io.netpilot.testkit.SystemBinaries;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -23,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -84,8 +80,8 @@ public final class ConnectBench {
                 for (int i = 0; i <= runs; i++) {
                     try (EmbeddedRouter router = EmbeddedRouter.start(flavour, root.resolve("router" + i))) {
                         router.authorize(keys.keyPair().getPublic());
-                        long c = connect(cli, router, relay, freePort());
-                        long b = twoHop(ssh, keys.path(), root.resolve("twohop" + i), router, relay, freePort());
+                        long c = connect(cli, router, relay, LifecycleBench.freePort());
+                        long b = twoHop(ssh, keys.path(), root.resolve("twohop" + i), router, relay, LifecycleBench.freePort());
                         cli.run(BOUND, "disconnect", "--all"); // the next run starts with an agent holding no tunnel
                         if (i == 0) {
                             System.out.printf("  warm-up: connect %d ms | two-hop %d ms%n", c, b);
@@ -166,8 +162,9 @@ public final class ConnectBench {
                 "--relay", relay.user() + "@127.0.0.1:" + relay.port(),
                 "--port-range", port + "-" + port, "--port", Integer.toString(port), "--accept-new-host-keys");
         try {
-            awaitBanner(port, p);
-            long ms = millisSince(t0);
+            // the CLI may end (0) between two looks at the port, so its exit is checked after
+            LifecycleBench.awaitBanner(port, null);
+            long ms = LifecycleBench.millisSince(t0);
             if (!p.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new NetPilotException("netpilot connect did not end with 0; see its output in the bench's cli.log");
             }
@@ -203,8 +200,8 @@ public final class ConnectBench {
         long t0 = System.nanoTime();
         Process p = pb.start();
         try {
-            awaitBanner(port, null);
-            return millisSince(t0);
+            LifecycleBench.awaitBanner(port, null);
+            return LifecycleBench.millisSince(t0);
         } finally {
             stop(p);
         }
@@ -251,24 +248,6 @@ public final class ConnectBench {
         throw new NetPilotException("the agent did not open " + socket + " within " + BOUND.toSeconds() + " s");
     }
 
-    /** Polls {@code 127.0.0.1:port} until a plain TCP client reads {@code SSH-2.0-}. */
-    private static void awaitBanner(int port, Process owner) throws InterruptedException {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        String last = "nothing";
-        while (System.nanoTime() < deadline) {
-            if (owner != null && !owner.isAlive() && owner.exitValue() != 0) {
-                throw new NetPilotException("the command exited with " + owner.exitValue() + " before port " + port + " answered");
-            }
-            Optional<String> line = Loopback.firstLine(port, Duration.ofSeconds(5));
-            if (line.filter(l -> l.startsWith("SSH-2.0-")).isPresent()) {
-                return;
-            }
-            last = line.orElse("nothing");
-            Thread.sleep(2);
-        }
-        throw new NetPilotException("no SSH banner through 127.0.0.1:" + port + " within " + BOUND.toSeconds() + " s (last: " + last + ")");
-    }
-
     /** Ends {@code p} (TERM, then KILL after 20 s: the agent cleans up its routers on TERM). */
     private static void stop(Process p) throws InterruptedException {
         if (p.isAlive()) {
@@ -277,13 +256,6 @@ public final class ConnectBench {
                 p.destroyForcibly();
                 p.waitFor(5, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    /** A port free on 127.0.0.1 now (the relay port each tunnel is asked to use). */
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 
@@ -298,10 +270,6 @@ public final class ConnectBench {
     private static void row(String name, List<Long> values) {
         System.out.printf("%-52s %8d %8d %8d%n", name, median(values),
                 values.stream().mapToLong(Long::longValue).min().orElse(0), values.stream().mapToLong(Long::longValue).max().orElse(0));
-    }
-
-    private static long millisSince(long t0) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     }
 
     private static long median(List<Long> values) {
