@@ -1,6 +1,6 @@
 package io.netpilot.cli.command;
 
-import io.netpilot.cli.internal.ControlClient;
+import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.ExitCode;
 import io.netpilot.cli.internal.UserConfig;
 import io.netpilot.core.Credentials;
@@ -96,10 +96,7 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (IOException e) {
             line("FAIL", "home", "cannot read " + home + ": " + e.getMessage());
         }
-        boolean agent = ControlClient.connect(home.resolve("agent.sock")).map(c -> {
-            c.close();
-            return true;
-        }).orElse(false);
+        boolean agent = Agents.attach(home).isPresent();
         line("OK", "agent", agent ? "an agent is running (pid " + AgentLock.recordedPid(NetPilotHome.at(home)).orElse(-1) + ")" : "no agent running");
     }
 
