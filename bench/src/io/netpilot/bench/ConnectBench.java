@@ -1,7 +1,7 @@
 package io.netpilot.bench;
 
+import io.netpilot.core.NetPilot;
 import io.netpilot.core.NetPilotException;
-import io.netpilot.ssh.AgentKeys;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.testkit.Dirs;
 import io.netpilot.testkit.EmbeddedRelay;
@@ -68,8 +68,11 @@ public final class ConnectBench {
         List<Long> twoHops = new ArrayList<>();
         Path root = Files.createTempDirectory("netpilot-connect-bench-");
         NetPilotHome home = NetPilotHome.at(root.resolve("home"));
-        AgentKeys keys = AgentKeys.loadOrCreate(home.agentKeyFile());
-        try (Relay relay = openssh ? Relay.openssh(root.resolve("relay"), keys) : Relay.embedded(root.resolve("relay"), keys)) {
+        String agentKey; // made in the home by the front door, which the CLI's agent then uses
+        try (NetPilot np = NetPilot.builder().home(home.root()).open()) {
+            agentKey = np.agentPublicKey();
+        }
+        try (Relay relay = openssh ? Relay.openssh(root.resolve("relay"), agentKey) : Relay.embedded(root.resolve("relay"), agentKey)) {
             Cli cli = new Cli(netpilot, home.root(), root.resolve("cli.log"));
             cli.run(Duration.ofMinutes(3), "status"); // makes the launcher's class cache when there is none
             System.out.printf("connect bench: %d run(s) + 1 warm-up, %s relay, embedded %s routers, JDK %s, %d cpu(s), load %s%n", runs,
@@ -79,9 +82,9 @@ public final class ConnectBench {
                 awaitAgent(home.controlSocket(), agent);
                 for (int i = 0; i <= runs; i++) {
                     try (EmbeddedRouter router = EmbeddedRouter.start(flavour, root.resolve("router" + i))) {
-                        router.authorize(keys.keyPair().getPublic());
+                        router.authorize(agentKey);
                         long c = connect(cli, router, relay, LifecycleBench.freePort());
-                        long b = twoHop(ssh, keys.path(), root.resolve("twohop" + i), router, relay, LifecycleBench.freePort());
+                        long b = twoHop(ssh, home.agentKeyFile(), root.resolve("twohop" + i), router, relay, LifecycleBench.freePort());
                         cli.run(BOUND, "disconnect", "--all"); // the next run starts with an agent holding no tunnel
                         if (i == 0) {
                             System.out.printf("  warm-up: connect %d ms | two-hop %d ms%n", c, b);
@@ -123,16 +126,16 @@ public final class ConnectBench {
      * account and key too).
      */
     private record Relay(String user, int port, String knownHosts, java.io.Closeable server) implements java.io.Closeable {
-        static Relay embedded(Path dir, AgentKeys keys) {
+        static Relay embedded(Path dir, String agentKey) {
             EmbeddedRelay relay = EmbeddedRelay.start(dir);
-            relay.authorize(keys.keyPair().getPublic());
+            relay.authorize(agentKey);
             return new Relay(relay.address().user(), relay.port(), "[127.0.0.1]:" + relay.port() + " " + relay.hostPublicKey() + "\n", relay::close);
         }
 
-        static Relay openssh(Path dir, AgentKeys keys) throws Exception {
+        static Relay openssh(Path dir, String agentKey) throws Exception {
             OpenSshRelay relay = OpenSshRelay.oneAccount(dir);
             try {
-                relay.authorizeAgent(keys.publicKeyLine());
+                relay.authorizeAgent(agentKey);
                 StringBuilder hosts = new StringBuilder();
                 for (String type : List.of("ed25519", "ecdsa", "rsa")) {
                     String[] pub = Files.readString(dir.resolve("host_" + type + ".pub")).strip().split(" ");
