@@ -84,7 +84,8 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
                 store.savePortLease(lease);
                 attemptUndo.push("forget the lease of port " + port, () -> store.removePortLease(lease.relay(), port));
                 CleanupToken token = tokens.next(rid, port);
-                ProbeResult.Reached reached = launchAndAwait(spec, router, relay, routerKey, port, token, attemptUndo);
+                ProbeResult.Reached reached = launchAndAwait(spec, router, relay, routerKey, port, token, attemptUndo,
+                        settings.connectProbeWait());
                 undo.adopt(attemptUndo);
                 return new Started(port, token, reached.roundTrip(), first, why);
             } catch (PortLostException lost) {
@@ -109,13 +110,16 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
 
     /**
      * Launches again on {@code port} with {@code token}: stops what is left on the router, ends a
-     * stale relay session that still holds the port, leases it again and waits for the probe. A
-     * failure undoes this attempt.
+     * stale relay session that still holds the port, leases it again and waits up to {@code wait}
+     * for the probe. A failure undoes this attempt, except a launch whose supervisor runs but whose
+     * probe did not pass yet: that one is kept, since the supervisor reconnects by itself as soon as
+     * its path to the relay heals.
      *
      * @throws PortLostException when another session holds the port
+     * @throws NotAnsweringYetException when it was launched and runs but does not answer yet (kept)
      */
     ProbeResult.Reached onSamePort(TunnelSpec spec, RemoteShell router, RemoteShell relay, String routerKey,
-            int port, CleanupToken token) {
+            int port, CleanupToken token, Duration wait) {
         Hosts.onRouter(spec, () -> teardown.stopRouterSide(router, token));
         if (Hosts.onRelay(spec, () -> gateway.isListening(relay, port))) {
             boolean ended = Hosts.onRelay(spec, () -> gateway.endSession(relay, token));
@@ -137,7 +141,9 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
         store.savePortLease(lease);
         Undo undo = new Undo();
         try {
-            return launchAndAwait(spec, router, relay, routerKey, port, token, undo);
+            return launchAndAwait(spec, router, relay, routerKey, port, token, undo, wait);
+        } catch (NotAnsweringYetException e) {
+            throw e;
         } catch (RuntimeException e) {
             undo.run();
             throw e;
@@ -158,7 +164,7 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
 
     /** Authorizes the router on the relay, launches with {@code token} and waits for the probe. */
     private ProbeResult.Reached launchAndAwait(TunnelSpec spec, RemoteShell router, RemoteShell relay, String routerKey,
-            int port, CleanupToken token, Undo undo) {
+            int port, CleanupToken token, Undo undo, Duration wait) {
         Hosts.runOnRelay(spec, () -> gateway.authorize(relay, routerKey, token));
         undo.push("revoke " + token + " on the relay", () -> gateway.revoke(relay, token));
         SshAddress relayAddress = spec.relay().address();
@@ -168,15 +174,16 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
         undo.push("stop the router processes of " + token, () -> teardown.stopRouterSide(router, token));
         int pid = Hosts.onRouter(spec, () -> launcher.launch(router, plan));
         LOG.info("launched {} on the router (supervisor pid {}); waiting for the end-to-end probe", token, pid);
-        return awaitProbe(spec, router, relay, port, token);
+        return awaitProbe(spec, router, relay, port, token, wait);
     }
 
     /**
-     * Polls the probe until it passes or {@link ManagerSettings#connectProbeWait()} has passed,
-     * reading the router's log now and then for a relay that refused the port.
+     * Polls the probe until it passes or {@code wait} has passed, reading the router's log now and
+     * then for a relay that refused the port.
      */
-    private ProbeResult.Reached awaitProbe(TunnelSpec spec, RemoteShell router, RemoteShell relay, int port, CleanupToken token) {
-        ProbeResult last = Poll.until(ProbeResult.Reached.class::isInstance, settings.connectProbePoll(), settings.connectProbeWait(),
+    private ProbeResult.Reached awaitProbe(TunnelSpec spec, RemoteShell router, RemoteShell relay, int port, CleanupToken token,
+            Duration wait) {
+        ProbeResult last = Poll.until(ProbeResult.Reached.class::isInstance, settings.connectProbePoll(), wait,
                 poll -> {
                     ProbeResult r = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
                     if (r instanceof ProbeResult.Unreached && (poll.getAttemptCount() + 1) % INSPECT_EVERY == 0) {
@@ -194,11 +201,12 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
                 && !Hosts.onRelay(spec, () -> gateway.liveSessions(relay)).contains(token)) {
             throw new PortLostException(port, "another process listens on relay port " + port);
         }
-        throw new NetPilotException("the tunnel on relay port " + port + " did not answer within "
-                + settings.connectProbeWait() + " (last probe: " + lastReason + "; the router's supervisor "
+        String message = "the tunnel on relay port " + port + " did not answer within "
+                + wait + " (last probe: " + lastReason + "; the router's supervisor "
                 + (status.alive() ? "runs" : "is not running") + (log.isEmpty() ? "" : "; router log: " + lastLine(log))
                 + "). Check that the router can reach " + spec.relay().address().hostAndPort()
-                + " and that its SSH server listens on port " + spec.targetPort() + ".");
+                + " and that its SSH server listens on port " + spec.targetPort() + ".";
+        throw status.alive() ? new NotAnsweringYetException(message) : new NetPilotException(message);
     }
 
     /**
