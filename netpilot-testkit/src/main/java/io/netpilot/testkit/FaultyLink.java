@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * will: {@link #pass()} forwards, {@link #cut()} resets every connection and refuses new ones,
  * {@link #blackhole()} accepts and holds connections but forwards nothing (like a silent network
  * outage: bytes wait, and flow again after {@link #heal()}), {@link #latency(Duration)} delays every
- * chunk. Thread-safe; one virtual thread per connection direction.
+ * chunk. A link made with {@link #sparingThisProcess} applies its faults only to connections from
+ * other processes: a test breaks the path of a router's SSH client to the relay while the agent in
+ * the test's own JVM still reaches the relay through the same address. Thread-safe; one virtual
+ * thread per connection direction.
  */
 public final class FaultyLink implements AutoCloseable {
     private enum Mode { PASS, CUT, BLACKHOLE }
@@ -35,14 +38,18 @@ public final class FaultyLink implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** The sockets of connections from this process, which a sparing link never faults. */
+    private final Set<Socket> spared = ConcurrentHashMap.newKeySet();
+    private final boolean spareOwn;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition flowing = lock.newCondition();
     private Mode mode = Mode.PASS;
     private Duration latency = Duration.ZERO;
     private ServerSocket listener;
-    private boolean closed;
+    private volatile boolean closed;
 
-    private FaultyLink(int listenPort, String targetHost, int targetPort) {
+    private FaultyLink(int listenPort, String targetHost, int targetPort, boolean spareOwn) {
+        this.spareOwn = spareOwn;
         this.targetHost = Objects.requireNonNull(targetHost, "targetHost");
         this.targetPort = targetPort;
         this.listener = bind(listenPort);
@@ -60,7 +67,19 @@ public final class FaultyLink implements AutoCloseable {
         if (listenPort < 0 || listenPort > 65535 || targetPort < 1 || targetPort > 65535) {
             throw new IllegalArgumentException("ports must be 0..65535 (listen) and 1..65535 (target), got " + listenPort + " and " + targetPort);
         }
-        return new FaultyLink(listenPort, targetHost, targetPort);
+        return new FaultyLink(listenPort, targetHost, targetPort, false);
+    }
+
+    /**
+     * As {@link #between}, but connections from this JVM pass whatever the mode: only other
+     * processes (a router's SSH client) see the faults. With it, {@link #cut()} keeps listening and
+     * resets only the other processes' connections, new ones at once. Linux only (reads {@code /proc}).
+     */
+    public static FaultyLink sparingThisProcess(int listenPort, String targetHost, int targetPort) {
+        if (listenPort < 0 || listenPort > 65535 || targetPort < 1 || targetPort > 65535) {
+            throw new IllegalArgumentException("ports must be 0..65535 (listen) and 1..65535 (target), got " + listenPort + " and " + targetPort);
+        }
+        return new FaultyLink(listenPort, targetHost, targetPort, true);
     }
 
     /** The port clients connect to, on {@code 127.0.0.1}. */
@@ -133,9 +152,9 @@ public final class FaultyLink implements AutoCloseable {
             }
             Mode previous = mode;
             mode = next;
-            if (next == Mode.CUT) {
+            if (next == Mode.CUT && !spareOwn) {
                 closeQuietly(listener);
-            } else if (previous == Mode.CUT) {
+            } else if (previous == Mode.CUT && !spareOwn) {
                 listener = bind(port);
                 startAccepting(listener);
             }
@@ -166,6 +185,9 @@ public final class FaultyLink implements AutoCloseable {
                 try {
                     Socket client = s.accept();
                     sockets.add(client);
+                    if (spareOwn && LocalSockets.ownedByThisProcess(client.getPort(), port)) {
+                        spared.add(client);
+                    }
                     Thread.ofVirtual().start(() -> connect(client));
                 } catch (IOException e) {
                     return; // listener closed by cut() or close()
@@ -176,14 +198,18 @@ public final class FaultyLink implements AutoCloseable {
 
     private void connect(Socket client) {
         Socket upstream = null;
+        boolean spare = spared.contains(client);
         try {
-            awaitFlowing();
+            awaitFlowing(spare);
             upstream = new Socket();
             sockets.add(upstream);
+            if (spare) {
+                spared.add(upstream);
+            }
             upstream.connect(new InetSocketAddress(targetHost, targetPort), 10_000);
             Socket up = upstream;
-            Thread toTarget = Thread.ofVirtual().start(() -> pump(client, up));
-            pump(up, client);
+            Thread toTarget = Thread.ofVirtual().start(() -> pump(client, up, spare));
+            pump(up, client, spare);
             toTarget.join();
         } catch (IOException | InterruptedException e) {
             reset(client);
@@ -194,23 +220,25 @@ public final class FaultyLink implements AutoCloseable {
             closeQuietly(client);
             closeQuietly(upstream);
             sockets.remove(client);
+            spared.remove(client);
             if (upstream != null) {
                 sockets.remove(upstream);
+                spared.remove(upstream);
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean spare) {
         byte[] buffer = new byte[16384];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                Duration delay = awaitFlowing();
+                Duration delay = awaitFlowing(spare);
                 if (delay.isPositive()) {
                     TimeUnit.NANOSECONDS.sleep(delay.toNanos());
-                    awaitFlowing();
+                    awaitFlowing(spare);
                 }
                 out.write(buffer, 0, n);
                 out.flush();
@@ -222,10 +250,19 @@ public final class FaultyLink implements AutoCloseable {
         }
     }
 
-    /** Waits while the link is blackholed; fails when it is cut or closed. Returns the latency to add. */
-    private Duration awaitFlowing() throws InterruptedException, SocketException {
+    /**
+     * Waits while the link is blackholed; fails when it is cut or closed. Returns the latency to add.
+     * A {@code spare}d connection only fails when the link is closed.
+     */
+    private Duration awaitFlowing(boolean spare) throws InterruptedException, SocketException {
         lock.lock();
         try {
+            if (spare) {
+                if (closed) {
+                    throw new SocketException("link closed");
+                }
+                return Duration.ZERO;
+            }
             while (mode == Mode.BLACKHOLE && !closed) {
                 flowing.await();
             }
@@ -240,9 +277,12 @@ public final class FaultyLink implements AutoCloseable {
 
     private void resetAll() {
         for (Socket s : sockets) {
+            if (!closed && spared.contains(s)) {
+                continue;
+            }
             reset(s);
+            sockets.remove(s);
         }
-        sockets.clear();
     }
 
     private static void reset(Socket s) {
