@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,6 +42,10 @@ public final class FaultyLink implements AutoCloseable {
     /** The sockets of connections from this process, which a sparing link never faults. */
     private final Set<Socket> spared = ConcurrentHashMap.newKeySet();
     private final boolean spareOwn;
+    /** Each open connection's upstream socket, by its client socket. */
+    private final Map<Socket, Socket> upstreamOf = new ConcurrentHashMap<>();
+    /** Upstream sockets {@link #strand()} left open and silent; ended by {@link #close()}. */
+    private final Set<Socket> stranded = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition flowing = lock.newCondition();
     private Mode mode = Mode.PASS;
@@ -104,6 +109,21 @@ public final class FaultyLink implements AutoCloseable {
     /** Holds every connection, new ones too, forwarding nothing until {@link #pass()} or {@link #heal()}. */
     public void blackhole() {
         setMode(Mode.BLACKHOLE);
+    }
+
+    /**
+     * Drops every connection (but this process's, on a sparing link) the way a NAT that lost its state
+     * does: the client's end is reset, the target's end stays open and silent, so the target holds a
+     * stale session until it notices by itself or is told. New connections pass.
+     */
+    public void strand() {
+        for (Map.Entry<Socket, Socket> e : upstreamOf.entrySet()) {
+            if (!spared.contains(e.getKey())) {
+                stranded.add(e.getValue());
+                reset(e.getKey());
+            }
+        }
+        LOG.debug("link 127.0.0.1:{} stranded its connections", port);
     }
 
     /** Delays every chunk of data by {@code d}, each direction. */
@@ -206,6 +226,7 @@ public final class FaultyLink implements AutoCloseable {
             if (spare) {
                 spared.add(upstream);
             }
+            upstreamOf.put(client, upstream);
             upstream.connect(new InetSocketAddress(targetHost, targetPort), 10_000);
             Socket up = upstream;
             Thread toTarget = Thread.ofVirtual().start(() -> pump(client, up, spare));
@@ -213,12 +234,15 @@ public final class FaultyLink implements AutoCloseable {
             toTarget.join();
         } catch (IOException | InterruptedException e) {
             reset(client);
-            if (upstream != null) {
+            if (upstream != null && !stranded.contains(upstream)) {
                 reset(upstream);
             }
         } finally {
+            upstreamOf.remove(client);
             closeQuietly(client);
-            closeQuietly(upstream);
+            if (upstream != null && !stranded.contains(upstream)) {
+                closeQuietly(upstream);
+            }
             sockets.remove(client);
             spared.remove(client);
             if (upstream != null) {
@@ -243,10 +267,16 @@ public final class FaultyLink implements AutoCloseable {
                 out.write(buffer, 0, n);
                 out.flush();
             }
-            to.shutdownOutput();
+            if (!stranded.contains(to)) {
+                to.shutdownOutput();
+            }
         } catch (IOException | InterruptedException e) {
-            reset(from);
-            reset(to);
+            if (!stranded.contains(from)) {
+                reset(from);
+            }
+            if (!stranded.contains(to)) {
+                reset(to);
+            }
         }
     }
 
@@ -276,8 +306,12 @@ public final class FaultyLink implements AutoCloseable {
     }
 
     private void resetAll() {
+        if (closed) {
+            stranded.forEach(FaultyLink::reset);
+            stranded.clear();
+        }
         for (Socket s : sockets) {
-            if (!closed && spared.contains(s)) {
+            if (!closed && (spared.contains(s) || stranded.contains(s))) {
                 continue;
             }
             reset(s);
