@@ -52,7 +52,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
             result = new ProbeResult.Unreached(e.getMessage());
             relayDown = true;
         }
-        renewLeaseIfDue(t);
+        boolean supervised = renewLeaseIfDue(t);
         Instant now = recorder.now();
         t.nextAttempt(Optional.empty());
         switch (result) {
@@ -72,6 +72,11 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
                 t.recorded(rec.withHeartbeat(now).withState(next));
                 recorder.announce(t, next);
                 recorder.metrics(t, now, port, reached.roundTrip());
+                if (!supervised) {
+                    // its client carries traffic, but nothing would restart it, and nothing ends it with the lease
+                    t.supervisorLost("the router's supervisor is gone; its client runs unsupervised", settings.failuresBeforeRepair());
+                    return false;
+                }
                 return true;
             }
             case ProbeResult.Unreached unreached -> {
@@ -88,21 +93,28 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         }
     }
 
-    private void renewLeaseIfDue(Tunnel t) {
+    /**
+     * Renews the lease when due, and then reads whether the router's supervisor still runs. Returns
+     * false only when it was read to be gone.
+     */
+    private boolean renewLeaseIfDue(Tunnel t) {
         TunnelRecord rec = t.record();
         Instant now = recorder.now();
         if (!t.leaseRenewalDue(now)) {
-            return;
+            return true;
         }
         try {
             RemoteShell router = t.router(connector);
-            Hosts.runOnRouter(rec.spec(), () -> launcher.renewLease(router, rec.token().orElseThrow(), rec.spec().leaseTtl()));
+            CleanupToken token = rec.token().orElseThrow();
+            Hosts.runOnRouter(rec.spec(), () -> launcher.renewLease(router, token, rec.spec().leaseTtl()));
             if (t.leaseRenewed(now)) {
                 LOG.info("lease of {} renewed again", t.id());
             }
+            return Hosts.onRouter(rec.spec(), () -> launcher.inspect(router, token)).alive();
         } catch (NetPilotException e) {
             LOG.warn("could not renew the lease of {}: {}", t.id(), e.getMessage());
             t.leaseRenewalFailed(e.getMessage());
+            return true;
         }
     }
 
@@ -134,14 +146,14 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         CleanupToken token = rec.token().orElseThrow();
         int port = rec.port().orElseThrow();
         RouterTunnelStatus status = Hosts.onRouter(spec, () -> launcher.inspect(router, token));
+        if (!status.alive()) {
+            return Diagnosis.RELAUNCH;
+        }
         ProbeResult again = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
         if (again instanceof ProbeResult.Reached reached) {
             LOG.info("tunnel {} answers again by itself", t.id());
             recorder.up(t, reached, false);
             return Diagnosis.HEALED;
-        }
-        if (!status.alive()) {
-            return Diagnosis.RELAUNCH;
         }
         long seconds = t.failingFor().toSeconds();
         if (!urgent && t.failingFor().compareTo(settings.rideOut()) < 0) {

@@ -209,6 +209,13 @@ final class Tunnel {
         lastProbeFailure = reason;
     }
 
+    /** Its router's supervisor is gone although traffic flows: it is repaired at the next look. */
+    void supervisorLost(String reason, int failuresBeforeRepair) {
+        guarded();
+        failures = failuresBeforeRepair;
+        lastProbeFailure = reason;
+    }
+
     boolean needsRepair(int failuresBeforeRepair) {
         return failures >= failuresBeforeRepair;
     }
