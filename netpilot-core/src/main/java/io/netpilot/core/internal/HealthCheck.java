@@ -17,7 +17,6 @@ import io.netpilot.core.spi.ShellConnector;
 import io.netpilot.core.spi.TunnelLauncher;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +53,6 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         }
         boolean supervised = renewLeaseIfDue(t);
         Instant now = recorder.now();
-        t.nextAttempt(Optional.empty());
         switch (result) {
             case ProbeResult.Reached reached -> {
                 t.answered(now, reached.roundTrip());
