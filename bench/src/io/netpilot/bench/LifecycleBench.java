@@ -210,14 +210,14 @@ public final class LifecycleBench {
         return m.group(1);
     }
 
-    private static ConnectRequest request(SshAddress router, int routerPort, SshAddress relay) {
+    static ConnectRequest request(SshAddress router, int routerPort, SshAddress relay) {
         TunnelSpec spec = new TunnelSpec(TunnelId.derive(router, routerPort, relay), RouterEndpoint.of(router),
                 new RelayEndpoint(relay, relay.user(), Optional.empty()), routerPort, new PortRange(47000, 47999),
                 OptionalInt.empty(), Duration.ofSeconds(30));
         return new ConnectRequest(spec, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.ACCEPT_NEW);
     }
 
-    private static void awaitBanner(int port) throws InterruptedException {
+    static void awaitBanner(int port) throws InterruptedException {
         awaitBanner(port, null);
     }
 
@@ -249,13 +249,13 @@ public final class LifecycleBench {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static long millisSince(long t0) {
+    static long millisSince(long t0) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     }
 
@@ -266,10 +266,10 @@ public final class LifecycleBench {
     }
 
     /** One agent as the CLI wires it, without Guice: lock, state, SSH client, manager. Closing keeps router processes. */
-    private static final class Agent implements AutoCloseable {
+    static final class Agent implements AutoCloseable {
         private final AgentLock lock;
         private final SshTransport transport;
-        private final TunnelManager manager;
+        final TunnelManager manager;
 
         private Agent(AgentLock lock, SshTransport transport, TunnelManager manager) {
             this.lock = lock;
@@ -278,11 +278,16 @@ public final class LifecycleBench {
         }
 
         static Agent open(NetPilotHome home) {
+            return open(home, TunnelPlumbing.launcher());
+        }
+
+        /** An agent whose routers run {@code launcher}'s client. */
+        static Agent open(NetPilotHome home, io.netpilot.core.spi.TunnelLauncher launcher) {
             AgentLock lock = AgentLock.acquire(home);
             SshTransport transport = SshTransport.start(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile()));
             TunnelManager manager = TunnelManagers.builder()
                     .connector(transport)
-                    .launcher(TunnelPlumbing.launcher())
+                    .launcher(launcher)
                     .relayGateway(TunnelPlumbing.relayGateway())
                     .portAllocator(TunnelPlumbing.portAllocator())
                     .probe(TunnelPlumbing.probe())
