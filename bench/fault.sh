@@ -5,8 +5,4 @@
 #   ./mvnw -B -q package -DskipTests     (once; builds netpilot-cli/target/lib)
 #   bench/fault.sh [--outage 10] [--outage 60] [--outage 300] [--router autossh|dbclient]
 set -euo pipefail
-bench_dir=$(cd "$(dirname "$0")" && pwd)
-. "$bench_dir/compile.sh"
-exec "$JAVA_HOME/bin/java" -Dguice_bytecode_gen_option=DISABLED \
-    -Dlogback.configurationFile="$bench_dir/logback-bench.xml" \
-    -p "$NETPILOT_BENCH_MP" -m io.netpilot.bench/io.netpilot.bench.FaultBench "$@"
+NETPILOT_BENCH_MAIN=io.netpilot.bench.FaultBench exec "$(dirname "$0")/run.sh" "$@"

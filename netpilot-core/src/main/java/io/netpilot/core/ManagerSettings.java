@@ -42,9 +42,12 @@ public record ManagerSettings(
         StopPolicy stopPolicy,
         Duration rideOut) {
 
-    /** Probe every 3 s (3 s timeout), repair after 2 failures, back off from 1 s to 60 s. */
+    /**
+     * Probe every second (2 s timeout, so a dead path is noticed within 3 s), repair after 2 failures,
+     * back off from 1 s to 60 s, ride out 20 s.
+     */
     public static final ManagerSettings DEFAULTS = new ManagerSettings(
-            Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(1), 2, Duration.ofSeconds(10),
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1), 2, Duration.ofSeconds(10),
             Duration.ofSeconds(1), Duration.ofSeconds(60), 0.25, Duration.ofSeconds(30), Duration.ofMillis(250),
             3, Duration.ofSeconds(10), StopPolicy.DEFAULT, Duration.ofSeconds(20));
 

@@ -56,7 +56,19 @@ final class FaultRig implements AutoCloseable {
     final List<String> states = new CopyOnWriteArrayList<>();
     private final Subscription subscription;
 
-    FaultRig(LifecycleRig rig, EmbeddedRouter.Flavour flavour, ClientKind client, ManagerSettings settings,
+    /** A rig in {@code dir} with one tunnel up; closing it closes everything. */
+    static FaultRig open(java.nio.file.Path dir, EmbeddedRouter.Flavour flavour, ClientKind client, ManagerSettings settings,
+            boolean relayLinkSpares, Duration leaseTtl) throws IOException {
+        LifecycleRig rig = LifecycleRig.start(dir);
+        try {
+            return new FaultRig(rig, flavour, client, settings, relayLinkSpares, leaseTtl);
+        } catch (IOException | RuntimeException e) {
+            rig.close();
+            throw e;
+        }
+    }
+
+    private FaultRig(LifecycleRig rig, EmbeddedRouter.Flavour flavour, ClientKind client, ManagerSettings settings,
             boolean relayLinkSpares, Duration leaseTtl) throws IOException {
         this.rig = rig;
         this.router = rig.router(flavour);
@@ -127,6 +139,13 @@ final class FaultRig implements AutoCloseable {
         assertThat(agent.store().portLeases()).as("one lease").singleElement().satisfies(l -> assertThat(l.port()).isEqualTo(port));
     }
 
+    /** Proves nothing was lost, prints {@code report}, then disconnects and proves nothing is left. */
+    void endLosingNothing(String report) throws IOException {
+        assertNothingLost();
+        System.out.println(report);
+        disconnectLeavingNothing();
+    }
+
     /** Disconnects, and proves nothing is left: no router process, no relay line, no lease. */
     void disconnectLeavingNothing() throws IOException {
         String token = token();
@@ -159,5 +178,6 @@ final class FaultRig implements AutoCloseable {
     @Override
     public void close() {
         subscription.close();
+        rig.close();
     }
 }

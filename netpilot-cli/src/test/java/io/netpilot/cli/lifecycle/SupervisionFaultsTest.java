@@ -34,8 +34,7 @@ class SupervisionFaultsTest {
     @ParameterizedTest(name = "{0} router, {1} client")
     @CsvSource({"PROCPS, AUTO", "BUSYBOX, DBCLIENT"})
     void aBlipShorterThanTheKeepaliveIsRiddenOutWithAHeldConnection(Flavour flavour, ClientKind client) throws Exception {
-        try (LifecycleRig rig = LifecycleRig.start(dir);
-                FaultRig f = new FaultRig(rig, flavour, client, FaultRig.SETTINGS, true, Duration.ofSeconds(30))) {
+        try (FaultRig f = FaultRig.open(dir, flavour, client, FaultRig.SETTINGS, true, Duration.ofSeconds(30))) {
             FaultRig.Held held = f.hold();
             assertThat(held.roundTrip("before")).isEqualTo("before");
             long supervisor = f.supervisorPid();
@@ -52,17 +51,14 @@ class SupervisionFaultsTest {
             assertThat(f.supervisorPid()).as("nothing relaunched").isEqualTo(supervisor);
             assertThat(f.token()).isEqualTo(token);
             assertThat(f.states).containsSubsequence("DEGRADED", "UP").doesNotContain("RECOVERING");
-            f.assertNothingLost();
-            System.out.printf("blip 6 s (%s/%s): detected in %d ms, UP %d ms after the heal%n", flavour, client,
-                    detect.toMillis(), heal.toMillis());
-            f.disconnectLeavingNothing();
+            f.endLosingNothing(String.format("blip 6 s (%s/%s): detected in %d ms, UP %d ms after the heal", flavour, client,
+                    detect.toMillis(), heal.toMillis()));
         }
     }
 
     @Test
     void anOutageLongerThanTheKeepaliveAndTheBackoffCapHealsWithinSecondsOfTheHeal() throws Exception {
-        try (LifecycleRig rig = LifecycleRig.start(dir);
-                FaultRig f = new FaultRig(rig, Flavour.BUSYBOX, ClientKind.DBCLIENT, FaultRig.SETTINGS, true, Duration.ofSeconds(60))) {
+        try (FaultRig f = FaultRig.open(dir, Flavour.BUSYBOX, ClientKind.DBCLIENT, FaultRig.SETTINGS, true, Duration.ofSeconds(60))) {
             f.relayLink.blackhole();
             f.awaitState(s -> !s.carriesTraffic() || s instanceof TunnelState.Degraded, Duration.ofSeconds(10));
             await().pollDelay(Duration.ofSeconds(22)).atMost(Duration.ofSeconds(23)).until(() -> true); // past 5 s x 3 and the 20 s ride-out
@@ -71,17 +67,14 @@ class SupervisionFaultsTest {
             Duration traffic = f.awaitTraffic(GENEROUS);
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
 
-            f.assertNothingLost();
             assertThat(f.snapshot().metrics().reconnects()).isBetween(1, 3);
-            System.out.printf("outage 22 s (busybox/dbclient): traffic %d ms after the heal%n", traffic.toMillis());
-            f.disconnectLeavingNothing();
+            f.endLosingNothing(String.format("outage 22 s (busybox/dbclient): traffic %d ms after the heal", traffic.toMillis()));
         }
     }
 
     @Test
     void aLinkResetAgainAndAgainKeepsRetriesBounded() throws Exception {
-        try (LifecycleRig rig = LifecycleRig.start(dir);
-                FaultRig f = new FaultRig(rig, Flavour.PROCPS, ClientKind.SSH, FaultRig.SETTINGS, true, Duration.ofSeconds(30))) {
+        try (FaultRig f = FaultRig.open(dir, Flavour.PROCPS, ClientKind.SSH, FaultRig.SETTINGS, true, Duration.ofSeconds(30))) {
             long supervisor = f.supervisorPid();
             for (int i = 0; i < 6; i++) {
                 f.relayLink.cut();
@@ -97,15 +90,13 @@ class SupervisionFaultsTest {
             assertThat(m.reconnects()).as("reconnects, bounded by the resets").isBetween(0, 6);
             assertThat(m.rttMin().orElseThrow()).isLessThanOrEqualTo(m.rttSmoothed().orElseThrow().plusMillis(1));
             assertThat(m.probesInWindow()).isPositive();
-            f.assertNothingLost();
-            f.disconnectLeavingNothing();
+            f.endLosingNothing(f.snapshot().toString());
         }
     }
 
     @Test
     void theRelayDownForLongOpensTheBreakerWhichClosesWhenItReturns() throws Exception {
-        try (LifecycleRig rig = LifecycleRig.start(dir);
-                FaultRig f = new FaultRig(rig, Flavour.BUSYBOX, ClientKind.AUTO, FaultRig.SETTINGS, false, Duration.ofSeconds(60))) {
+        try (FaultRig f = FaultRig.open(dir, Flavour.BUSYBOX, ClientKind.AUTO, FaultRig.SETTINGS, false, Duration.ofSeconds(60))) {
             f.relayLink.cut(); // the agent cannot reach the relay either
             f.awaitState(s -> s instanceof TunnelState.RelayUnreachable && s.reason().orElse("").contains("circuit breaker"),
                     GENEROUS);
@@ -116,16 +107,13 @@ class SupervisionFaultsTest {
             Duration back = f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
             f.awaitTraffic(GENEROUS);
             assertThat(f.snapshot().nextAttempt()).isEmpty();
-            f.assertNothingLost();
-            System.out.printf("relay back: UP after %d ms%n", back.toMillis());
-            f.disconnectLeavingNothing();
+            f.endLosingNothing(String.format("relay back: UP after %d ms", back.toMillis()));
         }
     }
 
     @Test
     void aSupervisorKilledWithSigkillIsRelaunchedOnItsPort() throws Exception {
-        try (LifecycleRig rig = LifecycleRig.start(dir);
-                FaultRig f = new FaultRig(rig, Flavour.PROCPS, ClientKind.AUTO, FaultRig.SETTINGS, true, Duration.ofSeconds(9))) {
+        try (FaultRig f = FaultRig.open(dir, Flavour.PROCPS, ClientKind.AUTO, FaultRig.SETTINGS, true, Duration.ofSeconds(9))) {
             long old = f.supervisorPid();
             List<ProcessHandle> clients = ProcessHandle.of(old).orElseThrow().descendants().toList();
             assertThat(clients).isNotEmpty();
@@ -136,30 +124,25 @@ class SupervisionFaultsTest {
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
             f.awaitTraffic(GENEROUS);
             await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).until(() -> clients.stream().noneMatch(ProcessHandle::isAlive));
-            f.assertNothingLost();
-            f.disconnectLeavingNothing();
+            f.endLosingNothing(f.snapshot().toString());
         }
     }
 
     @Test
     void aRouterRebootedWhileTheAgentRunsComesBackOnItsPort() throws Exception {
-        try (LifecycleRig rig = LifecycleRig.start(dir);
-                FaultRig f = new FaultRig(rig, Flavour.BUSYBOX, ClientKind.AUTO, FaultRig.SETTINGS, true, Duration.ofSeconds(30))) {
+        try (FaultRig f = FaultRig.open(dir, Flavour.BUSYBOX, ClientKind.AUTO, FaultRig.SETTINGS, true, Duration.ofSeconds(30))) {
             f.router.reboot();
             f.awaitState(s -> !(s instanceof TunnelState.Up), GENEROUS);
             Duration back = f.awaitTraffic(GENEROUS);
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
             assertThat(f.states).contains("RECOVERING");
-            f.assertNothingLost();
-            System.out.printf("router reboot: traffic back after %d ms%n", back.toMillis());
-            f.disconnectLeavingNothing();
+            f.endLosingNothing(String.format("router reboot: traffic back after %d ms", back.toMillis()));
         }
     }
 
     @Test
     void aStaleRelaySessionHoldingThePortIsEndedAndThePortReclaimed() throws Exception {
-        try (LifecycleRig rig = LifecycleRig.start(dir);
-                FaultRig f = new FaultRig(rig, Flavour.PROCPS, ClientKind.SSH, FaultRig.SETTINGS.withRideOut(Duration.ofSeconds(3)),
+        try (FaultRig f = FaultRig.open(dir, Flavour.PROCPS, ClientKind.SSH, FaultRig.SETTINGS.withRideOut(Duration.ofSeconds(3)),
                         true, Duration.ofSeconds(30))) {
             long supervisor = f.supervisorPid();
 
@@ -168,16 +151,13 @@ class SupervisionFaultsTest {
             Duration back = f.awaitTraffic(GENEROUS);
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
             assertThat(f.supervisorPid()).as("reclaimed without a relaunch").isEqualTo(supervisor);
-            f.assertNothingLost();
-            System.out.printf("stale listener: traffic back after %d ms%n", back.toMillis());
-            f.disconnectLeavingNothing();
+            f.endLosingNothing(String.format("stale listener: traffic back after %d ms", back.toMillis()));
         }
     }
 
     @Test
     void theAgentsOwnLinkToTheRouterCutNeverTearsDownATunnelThatCarriesTraffic() throws Exception {
-        try (LifecycleRig rig = LifecycleRig.start(dir);
-                FaultRig f = new FaultRig(rig, Flavour.BUSYBOX, ClientKind.AUTO, FaultRig.SETTINGS, true, Duration.ofSeconds(12))) {
+        try (FaultRig f = FaultRig.open(dir, Flavour.BUSYBOX, ClientKind.AUTO, FaultRig.SETTINGS, true, Duration.ofSeconds(12))) {
             FaultRig.Held held = f.hold();
             long supervisor = f.supervisorPid();
 
@@ -191,8 +171,7 @@ class SupervisionFaultsTest {
             assertThat(held.roundTrip("after")).isEqualTo("after");
             assertThat(f.supervisorPid()).as("re-attached, not relaunched").isEqualTo(supervisor);
             assertThat(f.states).doesNotContain("RECOVERING", "ROUTER_UNREACHABLE");
-            f.assertNothingLost();
-            f.disconnectLeavingNothing();
+            f.endLosingNothing(f.snapshot().toString());
         }
     }
 }
