@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The CLI startup benchmark (issue 5): wall time of `./netpilot --version` and `./netpilot status` (an empty
-# temp home, and a home with 3 tunnels in tunnel-state.json, no agent), a cold JVM per run, median of N runs
-# (default 10), beside the baseline `java -version` with the launcher's JVM flags. Then (unless
-# --no-experiments) `status` on the 3-tunnel home under each startup option on its own, to show what each gives.
+# The CLI startup benchmark (issues 5 and 12): wall time of `netpilot --version` and `netpilot status` (an
+# empty temp home, and a home with 3 tunnels in tunnel-state.json, no agent), a cold JVM per run, median of
+# N runs (default 10), beside the baseline `java -version` with the launcher's JVM flags; each from the build
+# tree (./netpilot) and from the distribution (the build's tar.gz unpacked into a temp dir, bin/netpilot).
+# First runs too: the build tree's first run makes its cache; the distribution's first run after a fresh
+# unpack uses the cache made at build time. Then (unless --no-experiments) `status` on the 3-tunnel home
+# under each startup option on its own, to show what each gives.
 #   ./mvnw -B -q install -DskipTests     (once)
 #   bench/cli-startup.sh [--runs N] [--no-experiments]
 # Uses hyperfine when installed (apt-get install -y hyperfine), else a bash loop over `date +%s%N`.
-# Touches nothing outside a temp dir, except that ./netpilot makes its cache in netpilot-cli/target on first use.
+# Touches nothing outside a temp dir, except that ./netpilot's cache in netpilot-cli/target is made again
+# (it is deleted once, to time the build tree's first run).
 set -euo pipefail
 runs=10
 experiments=1
@@ -33,7 +37,24 @@ home3="$work/home-3-tunnels"
 mkdir -p "$empty"
 "$java" -Dlogback.configurationFile="$bench_dir/logback-bench.xml" -p "$NETPILOT_BENCH_MP" \
     -m io.netpilot.bench/io.netpilot.bench.StateFixture "$home3" 3 >/dev/null
-"$repo/netpilot" --version >/dev/null   # the launcher makes its cache now if it has none
+archive=$(ls "$target"/netpilot-*-linux-*.tar.gz 2>/dev/null | head -1 || true)
+if [ -z "$archive" ]; then
+    echo "bench: no distribution archive in $target; run: ./mvnw -B -q install -DskipTests" >&2
+    exit 2
+fi
+# unpack DIR: a fresh copy of the distribution in DIR; prints its bin/netpilot.
+unpack() { mkdir -p "$1" && tar -C "$1" -xzf "$archive" && echo "$1"/netpilot-*/bin/netpilot; }
+dist=$(unpack "$work/dist")
+once() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
+
+# First runs. Build tree: no cache yet, so the launcher trains one first. Distribution: a fresh unpack each.
+rm -f "$target/netpilot.aot" "$target/netpilot.jsa"
+tree_first=$(once "$repo/netpilot" --version)
+first_runs=$(( runs < 5 ? runs : 5 ))
+dist_first_version=$(for ((i = 0; i < first_runs; i++)); do once "$(unpack "$work/first-v$i")" --version; done | median)
+dist_first_status=$(for ((i = 0; i < first_runs; i++)); do once "$(unpack "$work/first-s$i")" --home "$home3" status; done | median)
+rm -rf "$work"/first-*
 
 results="$work/results.tsv"
 : >"$results"
@@ -49,13 +70,13 @@ t = [x * 1000 for x in json.load(open(sys.argv[1]))["results"][0]["times"]]
 print(f"{sys.argv[2]}\t{statistics.median(t):.0f}\t{min(t):.0f}\t{max(t):.0f}")
 EOF
     else
-        "$@" >/dev/null 2>&1
+        "$@" >/dev/null 2>&1 || { echo "bench: '$*' failed" >&2; "$@" >&2; exit 1; }
         local times=() i s e
         for ((i = 0; i < runs; i++)); do
             s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N)
             times+=($(( (e - s) / 1000000 )))
         done
-        printf '%s\n' "${times[@]}" | sort -n | awk -v n="$name" '{a[NR]=$1} END {m = NR % 2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2); printf "%s\t%d\t%d\t%d\n", n, m, a[1], a[NR]}'
+        printf '%s\n' "${times[@]}" | sort -n | awk -v n="$name" '{a[NR]=$1} END {m = NR % 2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2); printf "%s\t%d\t%d\t%d\n", n, m, a[1], a[NR]}' >>"$results"
     fi
 }
 report() {
@@ -66,10 +87,17 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "CLI startup: $runs cold-JVM runs each (1 warm-up), $(nproc) cpu(s), JDK $("$java" -version 2>&1 | sed -n 's/.*version "\(.*\)".*/\1/p' | head -1), $(command -v hyperfine >/dev/null && echo hyperfine || echo 'bash loop'), load before: $(load)"
 measure "BASELINE java $flags -version" $java $flags -version
 measure "./netpilot --version" "$repo/netpilot" --version
+measure "dist bin/netpilot --version" "$dist" --version
 measure "./netpilot status (empty home)" "$repo/netpilot" --home "$empty" status
+measure "dist bin/netpilot status (empty home)" "$dist" --home "$empty" status
 measure "./netpilot status (3 tunnels, no agent)" "$repo/netpilot" --home "$home3" status
+measure "dist bin/netpilot status (3 tunnels, no agent)" "$dist" --home "$home3" status
 printf '\n%-58s %7s %7s %7s %8s\n' "command (ms)" median min max "vs base"
 report "$results"
+echo
+echo "first run, build tree: ./netpilot --version with no cache yet (it trains one): ${tree_first} ms"
+echo "first run, distribution (fresh unpack each, median of $first_runs): --version ${dist_first_version} ms, status of 3 tunnels ${dist_first_status} ms"
+echo "archive $(du -h "$archive" | cut -f1) ($(stat -c %s "$archive") bytes), runtime image $(du -sh "$(dirname "$dist")/../runtime" | cut -f1), install tree $(du -sh "$(dirname "$dist")/.." | cut -f1)"
 echo "load after: $(load)"
 
 [ "$experiments" = 1 ] || exit 0
@@ -89,6 +117,12 @@ measure "  JVM defaults + AOT cache (no launcher flags)" $java -XX:AOTCache="$wo
 measure "./netpilot status, NETPILOT_CDS=off" env NETPILOT_CDS=off "$repo/netpilot" $cfg
 measure "./netpilot status (as shipped: AOT cache)" "$repo/netpilot" $cfg
 measure "JDK pick: scripts/jdk.sh (starts a JVM)" bash -c ". '$repo/scripts/jdk.sh' && netpilot_pick_jdk"
+measure "dist bin/netpilot status (as shipped: build-time AOT cache)" "$dist" $cfg
+measure "dist, NETPILOT_CDS=off (jlinked runtime, no CDS at all)" env NETPILOT_CDS=off "$dist" $cfg
+measure "dist, cache + C2 too (JAVA_OPTS=-XX:TieredStopAtLevel=4)" env JAVA_OPTS=-XX:TieredStopAtLevel=4 "$dist" $cfg
+measure "dist, NETPILOT_CDS=off + -XX:+AutoCreateSharedArchive" env NETPILOT_CDS=off \
+    JAVA_OPTS="-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$work/auto.jsa -Xlog:cds=off" "$dist" $cfg
+measure "dist, cache + fewer modules (--limit-modules io.netpilot.cli)" env JAVA_OPTS="--limit-modules io.netpilot.cli,java.rmi,java.security.jgss,java.management,jdk.unsupported" "$dist" $cfg
 printf '\n%-58s %7s %7s %7s %8s\n' "option, status of 3 tunnels (ms)" median min max "vs base"
 report "$results"
 echo "first run, making the cache: AppCDS ${jsa_ms} ms, AOT cache ${aot_ms} ms (once; later runs reuse it)"

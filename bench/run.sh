@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The lifecycle benchmark (issue 4): connect -> first banner, restore with adopt, clean exit -> last router
 # process gone, beside a bare `ssh -N -R` baseline, over the testkit's embedded relay and router on 127.0.0.1.
+# The agent comes from the front door (NetPilot.builder()), like every other caller.
 #   ./mvnw -B -q install -DskipTests     (once)
 #   bench/run.sh [--runs N] [--flavour busybox|procps]
 set -euo pipefail
 bench_dir=$(cd "$(dirname "$0")" && pwd)
 . "$bench_dir/compile.sh"
-exec "$JAVA_HOME/bin/java" -Dguice_bytecode_gen_option=DISABLED \
+exec "$JAVA_HOME/bin/java" \
     -Dlogback.configurationFile="$bench_dir/logback-bench.xml" \
     -p "$NETPILOT_BENCH_MP" -m "io.netpilot.bench/${NETPILOT_BENCH_MAIN:-io.netpilot.bench.LifecycleBench}" "$@"

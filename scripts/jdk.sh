@@ -26,3 +26,19 @@ netpilot_pick_jdk() {
     echo "netpilot: no JDK 21 or newer found; install one (e.g. apt-get install openjdk-21-jdk) or set JAVA_HOME" >&2
     return 1
 }
+
+# For ./mvnw: keeps the build's output NetPilot's own. Maven 3.9.16 loads jansi's native library, which
+# JDK 24+ reports on stderr at every build (JEP 472) unless native access is granted; the flag exists from
+# JDK 22 on and older JVMs refuse to start with it, so it is added here, per JDK, not in .mvn/jvm.config.
+# It concerns Maven's own JVM only (MAVEN_OPTS), never NetPilot's.
+netpilot_maven_opts() {
+    local v
+    v=$(netpilot_jdk_version "$JAVA_HOME")
+    if [ -n "$v" ] && [ "$v" -ge 22 ]; then
+        case " ${MAVEN_OPTS:-} " in
+            *--enable-native-access=*) ;;
+            *) MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--enable-native-access=ALL-UNNAMED" ;;
+        esac
+        export MAVEN_OPTS
+    fi
+}

@@ -3,8 +3,9 @@
  * netpilot command's shipped module path.
  */
 module io.netpilot.bench {
+    // The lifecycle bench uses only the front door (netpilot-ssh and netpilot-state are found as the services
+    // core uses); the state fixture writes state files through netpilot-state's API.
     requires io.netpilot.core;
-    requires io.netpilot.ssh;
     requires io.netpilot.state;
     requires io.netpilot.testkit;
 }

@@ -1,22 +1,29 @@
 /**
  * The Jackson {@link io.netpilot.core.StateStore} over the NetPilot home, its durable atomic writes,
- * schema versions and quarantine of unreadable files, and the single-agent lock.
+ * schema versions and quarantine of unreadable files, the single-agent lock, and the local control
+ * channel ({@code agent.sock}) through which the CLI and the desktop attach to a running agent. It
+ * provides core's {@link io.netpilot.core.spi.StateService} to the front door.
  *
- * <p>Only {@code io.netpilot.state} is API. The JSON mapping and the store itself live in the
- * non-exported {@code io.netpilot.state.internal}, opened to Jackson (its DTO records) and Guice
- * (its package-private {@code @Inject} constructor) and to nobody else.
+ * <p>Only {@code io.netpilot.state} and the optional {@code io.netpilot.state.guice} are API. The JSON
+ * mapping, the store and the control channel live in non-exported {@code internal} packages, opened
+ * to Jackson (their DTO records) and to nobody else.
  */
 module io.netpilot.state {
     requires transitive io.netpilot.core;
-    // StateModule extends Guice's AbstractModule, so Guice is part of our signatures.
-    requires transitive com.google.guice;
-    requires jakarta.inject;
-    requires com.google.common;
-    requires jdk.unsupported;
+    // Optional: only io.netpilot.state.guice uses Guice, for applications that bring it.
+    requires static com.google.guice;
+    // The store's constructor carries @Inject for injectors that build it; nothing needs it at run time.
+    requires static jakarta.inject;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires jdk.net;
 
     exports io.netpilot.state;
+    exports io.netpilot.state.guice;
 
-    opens io.netpilot.state.internal to com.google.guice, com.fasterxml.jackson.databind;
+    provides io.netpilot.core.spi.StateService with io.netpilot.state.internal.HomeStateService;
+
+    opens io.netpilot.state.internal to com.fasterxml.jackson.databind;
+    opens io.netpilot.state.internal.control to com.fasterxml.jackson.databind;
+    opens io.netpilot.state.guice to com.google.guice;
 }

@@ -4,9 +4,11 @@
  */
 module io.netpilot.testkit {
     requires transitive io.netpilot.core;
-    // JUnit types appear in the extensions' signatures, ArchUnit's in the rules'.
-    requires static transitive org.junit.jupiter.api;
-    requires static transitive com.tngtech.archunit;
+    // Optional: JUnit types appear only in the extensions' signatures, ArchUnit's only in the rules'. Not
+    // transitive, so that a module using the embedded servers alone compiles and runs without either;
+    // tests that use the extensions or rules have JUnit and ArchUnit themselves.
+    requires static org.junit.jupiter.api;
+    requires static com.tngtech.archunit;
     requires org.apache.sshd.osgi;
     requires org.slf4j;
     // Not used by name: MINA finds BouncyCastle reflectively and needs it for ed25519 client keys

@@ -1,12 +1,11 @@
 package io.netpilot.bench;
 
+import io.netpilot.core.NetPilot;
 import io.netpilot.core.NetPilotException;
+import io.netpilot.core.RouterClient;
+import io.netpilot.core.SshAddress;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelState;
-import io.netpilot.ssh.AgentKeys;
-import io.netpilot.ssh.tunnel.ClientKind;
-import io.netpilot.ssh.tunnel.TunnelPlumbing;
-import io.netpilot.state.NetPilotHome;
 import io.netpilot.testkit.Dirs;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
@@ -85,17 +84,15 @@ public final class FaultBench {
     private static long[] run(String routerKind, Duration outage, Path autossh, Path keygen, Path dir) throws Exception {
         boolean dbclient = routerKind.equals("dbclient");
         EmbeddedRouter.Flavour flavour = dbclient ? EmbeddedRouter.Flavour.BUSYBOX : EmbeddedRouter.Flavour.PROCPS;
-        NetPilotHome home = NetPilotHome.at(dir.resolve("home"));
         try (EmbeddedRelay relay = EmbeddedRelay.start(dir.resolve("relay"));
                 EmbeddedRouter router = EmbeddedRouter.start(flavour, dir.resolve("router"));
                 FaultyLink link = FaultyLink.sparingThisProcess(0, "127.0.0.1", relay.port())) {
-            AgentKeys keys = AgentKeys.loadOrCreate(home.agentKeyFile());
-            relay.authorize(keys.keyPair().getPublic());
-            router.authorize(keys.keyPair().getPublic());
-            var relayAddress = new io.netpilot.core.SshAddress(relay.address().user(), "127.0.0.1", link.port());
-            try (LifecycleBench.Agent agent = LifecycleBench.Agent.open(home,
-                    TunnelPlumbing.launcher(dbclient ? ClientKind.DBCLIENT : ClientKind.AUTO))) {
-                var up = agent.manager.connect(LifecycleBench.request(router.address(), router.port(), relayAddress));
+            SshAddress relayAddress = new SshAddress(relay.address().user(), "127.0.0.1", link.port());
+            try (NetPilot agent = NetPilot.builder().home(dir.resolve("home"))
+                    .routerClient(dbclient ? RouterClient.DBCLIENT : RouterClient.AUTO).open()) {
+                relay.authorize(agent.agentPublicKey());
+                router.authorize(agent.agentPublicKey());
+                var up = agent.connect(LifecycleBench.request(router.address(), relayAddress));
                 TunnelId id = up.id();
                 int npPort = up.port().orElseThrow();
                 int basePort = LifecycleBench.freePort();
@@ -111,7 +108,7 @@ public final class FaultBench {
                     long baseDetect = -1;
                     long end = t0 + outage.toNanos();
                     while (System.nanoTime() < end) {
-                        if (npDetect < 0 && !(agent.manager.tunnel(id).orElseThrow().state() instanceof TunnelState.Up)) {
+                        if (npDetect < 0 && !(agent.manager().tunnel(id).orElseThrow().state() instanceof TunnelState.Up)) {
                             npDetect = LifecycleBench.millisSince(t0);
                         }
                         if (baseDetect < 0 && sshChild(base) != baseSsh) {
@@ -132,7 +129,7 @@ public final class FaultBench {
                         }
                         Thread.sleep(10);
                     }
-                    agent.manager.disconnect(id);
+                    agent.disconnect(id);
                     return new long[] {npDetect, npTraffic, baseDetect, baseTraffic};
                 } finally {
                     base.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -1,26 +1,11 @@
 package io.netpilot.bench;
 
 import io.netpilot.core.ConnectRequest;
-import io.netpilot.core.Credentials;
-import io.netpilot.core.HostKeyPolicy;
+import io.netpilot.core.NetPilot;
 import io.netpilot.core.NetPilotException;
 import io.netpilot.core.PortRange;
-import io.netpilot.core.RelayEndpoint;
-import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.SshAddress;
-import io.netpilot.core.TunnelId;
-import io.netpilot.core.TunnelManager;
-import io.netpilot.core.TunnelManagers;
 import io.netpilot.core.TunnelSnapshot;
-import io.netpilot.core.TunnelSpec;
-import io.netpilot.ssh.AgentKeys;
-import io.netpilot.ssh.SshProcessControllers;
-import io.netpilot.ssh.SshSettings;
-import io.netpilot.ssh.SshTransport;
-import io.netpilot.ssh.tunnel.TunnelPlumbing;
-import io.netpilot.state.AgentLock;
-import io.netpilot.state.NetPilotHome;
-import io.netpilot.state.StateStores;
 import io.netpilot.testkit.Dirs;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
@@ -32,14 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -109,19 +92,19 @@ public final class LifecycleBench {
 
     /** One agent lifecycle on fresh servers; returns {connect ms, restore ms, clean-exit ms, 1 if adopted}. */
     private static long[] lifecycle(EmbeddedRouter.Flavour flavour, Path dir) throws Exception {
-        NetPilotHome home = NetPilotHome.at(dir.resolve("home"));
+        Path home = dir.resolve("home");
         try (EmbeddedRelay relay = EmbeddedRelay.start(dir.resolve("relay"));
                 EmbeddedRouter router = EmbeddedRouter.start(flavour, dir.resolve("router"))) {
-            AgentKeys keys = AgentKeys.loadOrCreate(home.agentKeyFile());
-            relay.authorize(keys.keyPair().getPublic());
-            router.authorize(keys.keyPair().getPublic());
-            ConnectRequest request = request(router.address(), router.port(), relay.address());
+            ConnectRequest request = request(router.address(), relay.address());
 
             long connectMs;
             int port;
-            try (Agent agent = Agent.open(home)) {
+            // One-shot agents through the front door: closing one keeps the router processes running.
+            try (NetPilot agent = NetPilot.builder().home(home).open()) {
+                relay.authorize(agent.agentPublicKey());
+                router.authorize(agent.agentPublicKey());
                 long t0 = System.nanoTime();
-                TunnelSnapshot t = agent.manager.connect(request);
+                TunnelSnapshot t = agent.connect(request);
                 port = t.port().orElseThrow(() -> new NetPilotException("connect returned no port: " + t));
                 awaitBanner(port);
                 connectMs = millisSince(t0);
@@ -136,8 +119,8 @@ public final class LifecycleBench {
             long cleanupMs;
             boolean adopted;
             long t0 = System.nanoTime();
-            try (Agent agent = Agent.open(home)) {
-                List<TunnelSnapshot> restored = agent.manager.restore();
+            try (NetPilot agent = NetPilot.builder().home(home).open()) {
+                List<TunnelSnapshot> restored = agent.manager().restore();
                 restoreMs = millisSince(t0);
                 TunnelSnapshot t = restored.stream().findFirst().orElseThrow(() -> new NetPilotException("nothing restored"));
                 if (t.port().orElse(0) != port || !t.state().carriesTraffic()) {
@@ -148,7 +131,7 @@ public final class LifecycleBench {
                 awaitBanner(port);
 
                 long t1 = System.nanoTime();
-                agent.manager.cleanup(Duration.ofSeconds(20));
+                agent.manager().cleanup(Duration.ofSeconds(20));
                 await(() -> router.livePids().isEmpty(), "router processes " + router.livePids() + " to end");
                 cleanupMs = millisSince(t1);
             }
@@ -202,19 +185,19 @@ public final class LifecycleBench {
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
 
     /** The cleanup token of the one tunnel in the home's {@code tunnel-state.json}. */
-    private static String token(NetPilotHome home) throws IOException {
-        java.util.regex.Matcher m = TOKEN.matcher(Files.readString(home.tunnelStateFile()));
+    private static String token(Path home) throws IOException {
+        Path state = home.resolve("tunnel-state.json");
+        java.util.regex.Matcher m = TOKEN.matcher(Files.readString(state));
         if (!m.find()) {
-            throw new NetPilotException("no cleanup token in " + home.tunnelStateFile());
+            throw new NetPilotException("no cleanup token in " + state);
         }
         return m.group(1);
     }
 
-    static ConnectRequest request(SshAddress router, int routerPort, SshAddress relay) {
-        TunnelSpec spec = new TunnelSpec(TunnelId.derive(router, routerPort, relay), RouterEndpoint.of(router),
-                new RelayEndpoint(relay, relay.user(), Optional.empty()), routerPort, new PortRange(47000, 47999),
-                OptionalInt.empty(), Duration.ofSeconds(30));
-        return new ConnectRequest(spec, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.ACCEPT_NEW);
+    /** The router's own SSH server exposed on the relay, new host keys pinned. */
+    static ConnectRequest request(SshAddress router, SshAddress relay) {
+        return ConnectRequest.of(router, relay).withPortRange(new PortRange(47000, 47999)).withLeaseTtl(Duration.ofSeconds(30))
+                .acceptingNewHostKeys();
     }
 
     static void awaitBanner(int port) throws InterruptedException {
@@ -263,52 +246,5 @@ public final class LifecycleBench {
         List<Long> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    /** One agent as the CLI wires it, without Guice: lock, state, SSH client, manager. Closing keeps router processes. */
-    static final class Agent implements AutoCloseable {
-        private final AgentLock lock;
-        private final SshTransport transport;
-        final TunnelManager manager;
-
-        private Agent(AgentLock lock, SshTransport transport, TunnelManager manager) {
-            this.lock = lock;
-            this.transport = transport;
-            this.manager = manager;
-        }
-
-        static Agent open(NetPilotHome home) {
-            return open(home, TunnelPlumbing.launcher());
-        }
-
-        /** An agent whose routers run {@code launcher}'s client. */
-        static Agent open(NetPilotHome home, io.netpilot.core.spi.TunnelLauncher launcher) {
-            AgentLock lock = AgentLock.acquire(home);
-            SshTransport transport = SshTransport.start(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile()));
-            TunnelManager manager = TunnelManagers.builder()
-                    .connector(transport)
-                    .launcher(launcher)
-                    .relayGateway(TunnelPlumbing.relayGateway())
-                    .portAllocator(TunnelPlumbing.portAllocator())
-                    .probe(TunnelPlumbing.probe())
-                    .processes(SshProcessControllers.create())
-                    .store(StateStores.open(home, Clock.systemUTC()))
-                    .clock(Clock.systemUTC())
-                    .build();
-            return new Agent(lock, transport, manager);
-        }
-
-        @Override
-        public void close() {
-            try {
-                manager.close();
-            } finally {
-                try {
-                    transport.close();
-                } finally {
-                    lock.close();
-                }
-            }
-        }
     }
 }

@@ -28,4 +28,35 @@ public interface PortAllocator {
 
     /** The leases the relay holds, for every router. */
     List<PortLease> leases(RemoteShell relay);
+
+    /**
+     * Leases a port for {@code owner}, as {@link #allocate(RemoteShell, RouterId, PortRange, OptionalInt, Set)}
+     * does for a router id, but sticky only to the same (agent, router host key): two routers at one
+     * address, or one router behind two agents, get different ports. Call it once the router's host key
+     * is pinned; the returned lease names {@code owner.router()}.
+     *
+     * @throws PortUnavailableException when no port can be had
+     * @throws UnsupportedOperationException when this allocator cannot record owners
+     */
+    default PortLease allocate(RemoteShell relay, LeaseOwner owner, PortRange range, OptionalInt requested, Set<Integer> exclude) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not record lease owners");
+    }
+
+    /**
+     * Releases the lease of {@code port} if {@code owner} holds it; a lease already gone is not an error.
+     *
+     * @throws UnsupportedOperationException when this allocator cannot record owners
+     */
+    default void release(RemoteShell relay, LeaseOwner owner, int port) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not record lease owners");
+    }
+
+    /**
+     * The leases the relay holds with their full owners.
+     *
+     * @throws UnsupportedOperationException when this allocator cannot record owners
+     */
+    default List<RelayLease> relayLeases(RemoteShell relay) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not record lease owners");
+    }
 }

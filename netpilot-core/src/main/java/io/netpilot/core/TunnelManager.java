@@ -21,9 +21,10 @@ public interface TunnelManager extends AutoCloseable {
      *
      * @return the tunnel, {@link TunnelState.Up}
      * @throws InvalidInputException for a bad request
-     * @throws HostKeyMismatchException, HostKeyUnknownException, AuthenticationFailedException,
-     *     RouterUnreachableException, RelayUnreachableException, PortUnavailableException when that
-     *     step failed; nothing is left started
+     * @throws NetPilotException when a step failed ({@link HostKeyMismatchException},
+     *     {@link HostKeyUnknownException}, {@link AuthenticationFailedException},
+     *     {@link RouterUnreachableException}, {@link RelayUnreachableException},
+     *     {@link PortUnavailableException}); nothing is left started
      */
     TunnelSnapshot connect(ConnectRequest request);
 

@@ -6,7 +6,7 @@
  * key pair; {@link io.netpilot.ssh.SshProcessControllers} gives the
  * {@link io.netpilot.core.RemoteProcessController} for busybox and procps routers;
  * {@link io.netpilot.ssh.RouterKeyInstaller} installs the agent's key on a router; and
- * {@link io.netpilot.ssh.SshModule} binds them for Guice. Every MINA {@code IOException} is turned
+ * {@link io.netpilot.ssh.guice.SshModule} binds them for Guice (optional). Every MINA {@code IOException} is turned
  * into a {@link io.netpilot.core.NetPilotException} subclass at this module's edge.
  */
 package io.netpilot.ssh;

@@ -112,4 +112,41 @@ class HostKeyPinningTest {
             assertThat(shell.hostPublicKey()).isEqualTo(org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key.getPublic()));
         }
     }
+
+    @Test
+    void aKeyMarkedRevokedIsRefusedEvenWhenNewKeysMayBeAcceptedAndEvenWhenPinned() throws Exception {
+        KeyPair key = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+        server = serve(0, key);
+        int port = server.getPort();
+        String keyText = org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key.getPublic());
+        SshAddress address = new SshAddress("tech", "127.0.0.1", port);
+        Files.writeString(home.resolve("known_hosts"), "@revoked * " + keyText + "\n");
+        assertThatThrownBy(() -> transport.open(address, Credentials.AGENT_KEY, HostKeyPolicy.ACCEPT_NEW))
+                .isInstanceOf(HostKeyMismatchException.class).hasMessageContaining("revoke");
+        assertThat(Files.readString(home.resolve("known_hosts"))).doesNotContain("[127.0.0.1]:" + port);
+
+        Files.writeString(home.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + keyText + "\n@revoked * " + keyText + "\n");
+        assertThatThrownBy(() -> transport.open(address, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY))
+                .isInstanceOf(HostKeyMismatchException.class);
+    }
+
+    @Test
+    void aServerWithSeveralKeysIsCheckedAgainstTheTypeThatIsPinned() throws Exception {
+        KeyPair ecdsa = KeyUtils.generateKeyPair(KeyPairProvider.ECDSA_SHA2_NISTP256, 256);
+        KeyPair ed25519 = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 255);
+        server = SshServer.setUpDefaultServer();
+        server.setHost("127.0.0.1");
+        server.setKeyPairProvider(KeyPairProvider.wrap(ecdsa, ed25519));
+        server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(key, transport.agentKeys().keyPair().getPublic()));
+        server.start();
+        int port = server.getPort();
+        String pinned = org.apache.sshd.common.config.keys.PublicKeyEntry.toString(ed25519.getPublic());
+        // Only the ed25519 key is pinned (as ssh-keyscan -t ed25519 or OpenSSH would leave it); the client's
+        // own first choice would be ecdsa, which must not read as a changed key.
+        Files.writeString(home.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + pinned + "\n");
+        SshAddress address = new SshAddress("tech", "127.0.0.1", port);
+        try (RemoteShell shell = transport.open(address, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY)) {
+            assertThat(shell.hostPublicKey()).isEqualTo(pinned);
+        }
+    }
 }

@@ -30,7 +30,7 @@ class ModulePathSmokeTest {
         String testClasses = Path.of(ModuleSmokeMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1",
-                "--module-path", modulePath, "--add-modules", "io.netpilot.state",
+                "--module-path", modulePath, "--add-modules", "io.netpilot.state,com.google.guice,jakarta.inject",
                 "-cp", testClasses + File.pathSeparator + System.getProperty("java.class.path", ""),
                 ModuleSmokeMain.class.getName(), dir.resolve("home").toString()));
         Path out = dir.resolve("out.txt");

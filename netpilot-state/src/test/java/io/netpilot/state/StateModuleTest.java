@@ -1,5 +1,7 @@
 package io.netpilot.state;
 
+import io.netpilot.state.guice.StateModule;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.AbstractModule;

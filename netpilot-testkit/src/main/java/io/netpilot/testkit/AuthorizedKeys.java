@@ -98,6 +98,16 @@ final class AuthorizedKeys {
         return Optional.empty();
     }
 
+    /**
+     * The key of an {@code authorized_keys} line.
+     *
+     * @throws IllegalArgumentException when the line holds no readable public key
+     */
+    static PublicKey publicKey(String line) {
+        return parse(java.util.Objects.requireNonNull(line, "line")).map(Grant::key)
+                .orElseThrow(() -> new IllegalArgumentException("not a public key line: " + line));
+    }
+
     /** One line; empty for comments, blank lines and lines that cannot be read (logged). */
     static Optional<Grant> parse(String rawLine) {
         String line = rawLine.strip();

@@ -170,6 +170,18 @@ public final class EmbeddedRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends a public key given in {@code authorized_keys} form ({@code TYPE BASE64 [COMMENT]}), such as
+     * {@code NetPilot.agentPublicKey()}, as a plain, unrestricted line.
+     *
+     * @param publicKeyLine the key line
+     * @throws IllegalArgumentException when the line holds no readable public key
+     * @throws UncheckedIOException when the file cannot be written
+     */
+    public void authorize(String publicKeyLine) {
+        authorize(AuthorizedKeys.publicKey(publicKeyLine));
+    }
+
     /** Whether a remote forward ({@code -R}) of some open session holds a listener on {@code 127.0.0.1:port}. */
     public boolean isListening(int port) {
         Session holder = listeners.get(port);

@@ -151,6 +151,17 @@ public final class EmbeddedRouter implements AutoCloseable {
         authorizedKeys.add(Objects.requireNonNull(key, "key"));
     }
 
+    /**
+     * Lets a key given in {@code authorized_keys} form ({@code TYPE BASE64 [COMMENT]}), such as
+     * {@code NetPilot.agentPublicKey()}, log in as {@link #address()}'s user.
+     *
+     * @param publicKeyLine the key line
+     * @throws IllegalArgumentException when the line holds no readable public key
+     */
+    public void authorize(String publicKeyLine) {
+        authorize(AuthorizedKeys.publicKey(publicKeyLine));
+    }
+
     /** Lets {@link #address()}'s user log in with {@code password} (password and keyboard-interactive). */
     public void allowPassword(String password) {
         this.password = Optional.of(Objects.requireNonNull(password, "password"));

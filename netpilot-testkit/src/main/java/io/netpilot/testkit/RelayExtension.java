@@ -13,6 +13,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Register it on an instance field with {@code @RegisterExtension}. Not thread-safe: one test at a
  * time per instance (JUnit's default).
  */
+// JUnit/ArchUnit are optional (requires static): users of this type bring them, so they are not re-exported.
+@SuppressWarnings("exports")
 public final class RelayExtension implements BeforeEachCallback, AfterEachCallback {
     private EmbeddedRelay relay;
     private Path dir;

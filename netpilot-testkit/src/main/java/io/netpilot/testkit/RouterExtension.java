@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * Not thread-safe: one test at a time per instance (JUnit's default).
  */
+// JUnit/ArchUnit are optional (requires static): users of this type bring them, so they are not re-exported.
+@SuppressWarnings("exports")
 public final class RouterExtension implements BeforeEachCallback, AfterEachCallback {
     private final EmbeddedRouter.Flavour flavour;
     private EmbeddedRouter router;

@@ -1,10 +1,10 @@
 package io.netpilot.cli.command;
 
-import io.netpilot.cli.internal.AgentRuntime;
+import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.Durations;
 import io.netpilot.cli.internal.ExitCode;
+import io.netpilot.core.NetPilot;
 import io.netpilot.state.NetPilotHome;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,12 +32,11 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration ttl = Durations.parse(leaseTtl);
+        Durations.parse(leaseTtl); // validated, so that a bad value fails before the home is touched
         NetPilotHome home = root.openHome();
-        try (AgentRuntime runtime = AgentRuntime.open(home, root.console, ttl)) {
-            runtime.restoreInBackground();
+        try (NetPilot agent = Agents.start(home, root.console)) {
             root.console.println("agent running (pid " + ProcessHandle.current().pid() + ", home " + home.root() + ")");
-            runtime.serveUntilStopped();
+            Agents.serveUntilStopped(agent);
         }
         return ExitCode.OK;
     }

@@ -15,7 +15,10 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Start the agent when you log in (or the machine boots, with lingering on), so wanted tunnels come back",
             "by themselves. On Linux: a systemd user unit for 'netpilot agent' and an XDG autostart entry for the",
-            "desktop app. Elsewhere it says what to do."
+            "desktop app, both naming the launchers of this installed NetPilot (INSTALL/bin/netpilot and",
+            "INSTALL/bin/netpilot-desktop). From a build tree it refuses (exit 2) and says where the archive to",
+            "unpack is. 'status' tells whether the unit and entry are there, what they run, whether the unit is",
+            "enabled and whether the agent is running. Elsewhere than Linux it says what to do."
         },
         footerHeading = "%nExamples:%n",
         footer = {"  netpilot autostart install", "  netpilot autostart status", "  netpilot autostart uninstall"})

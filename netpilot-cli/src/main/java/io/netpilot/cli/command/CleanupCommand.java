@@ -1,10 +1,11 @@
 package io.netpilot.cli.command;
 
-import io.netpilot.cli.internal.AgentRuntime;
+import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.ExitCode;
 import io.netpilot.core.CleanupReport;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.InvalidInputException;
+import io.netpilot.core.NetPilot;
 import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.SshAddress;
 import io.netpilot.state.NetPilotHome;
@@ -57,7 +58,7 @@ final class CleanupCommand implements Callable<Integer> {
         Credentials credentials = routerKey == null ? Credentials.AGENT_KEY : new Credentials.KeyFile(routerKey);
         NetPilotHome home = root.openHome();
         if (!force) {
-            List<String> wanted = AgentRuntime.persistedTunnels(home).tunnels().stream()
+            List<String> wanted = Agents.persistedTunnels(home).tunnels().stream()
                     .filter(t -> t.router().hostAndPort().equals(address.hostAndPort())).map(t -> t.id().value()).toList();
             if (!wanted.isEmpty()) {
                 throw new InvalidInputException("this home still wants " + wanted + " on " + address
@@ -65,10 +66,13 @@ final class CleanupCommand implements Callable<Integer> {
             }
         }
         var step = root.console.step("cleaning " + address);
-        CleanupReport report = AgentRuntime.forceCleanup(home, root.console, RouterEndpoint.of(address), credentials,
-                port == null ? OptionalInt.empty() : OptionalInt.of(port));
+        CleanupReport report;
+        try (NetPilot netpilot = Agents.open(home, root.console)) {
+            report = netpilot.manager().forceCleanup(RouterEndpoint.of(address), credentials,
+                    port == null ? OptionalInt.empty() : OptionalInt.of(port));
+        }
         step.done();
-        AgentRuntime.print(root.console, report, "stopped");
+        Agents.print(root.console, report, "stopped");
         return report.complete() ? ExitCode.OK : ExitCode.FAILED;
     }
 }

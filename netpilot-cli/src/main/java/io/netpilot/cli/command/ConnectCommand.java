@@ -1,15 +1,14 @@
 package io.netpilot.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.netpilot.cli.internal.AgentRuntime;
+import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.ConnectArgs;
-import io.netpilot.cli.internal.ControlClient;
 import io.netpilot.cli.internal.Durations;
 import io.netpilot.cli.internal.ExitCode;
-import io.netpilot.cli.internal.StatusDocument;
 import io.netpilot.cli.internal.UserConfig;
+import io.netpilot.core.Agent;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.InvalidInputException;
+import io.netpilot.core.NetPilot;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.state.NetPilotHome;
 import java.nio.file.Path;
@@ -100,11 +99,11 @@ final class ConnectCommand implements Callable<Integer> {
         NetPilotHome home = root.openHome();
         if (password.isPresent()) {
             var step = root.console.step("installing the agent's key on " + args.spec().router().address());
-            AgentRuntime.installAgentKey(home, args.spec().router().address(), password.get(), args.hostKeyPolicy());
+            Agents.installAgentKey(home, args.spec().router().address(), password.get(), args.hostKeyPolicy());
             password.get().clear();
             step.done();
         }
-        Optional<ControlClient> agent = ControlClient.connect(home.controlSocket());
+        Optional<Agent> agent = Agents.attach(home.root());
         if (agent.isEmpty() && !detach && password.isPresent()) {
             // This process read the password, so it must not live on as the agent: the agent runs in the
             // background without the variable, and gets a request that needs only the agent's key.
@@ -112,26 +111,24 @@ final class ConnectCommand implements Callable<Integer> {
                     + "background (as with --detach) so that no long-lived process holds the password");
         }
         if (agent.isEmpty() && (detach || password.isPresent())) {
-            agent = Optional.of(AgentRuntime.spawnBackgroundAgent(home, root.console, ttl, Optional.ofNullable(routerAuth.passwordEnv)));
+            agent = Optional.of(Agents.spawnBackgroundAgent(home, root.console, ttl, Optional.ofNullable(routerAuth.passwordEnv)));
         }
         if (agent.isPresent()) {
-            try (ControlClient client = agent.get()) {
+            try (Agent running = agent.get()) {
                 var step = root.console.step("asking the agent to connect " + args.spec().router().address());
-                JsonNode reply = client.call(args.toJson());
-                TunnelSnapshot t = StatusDocument.snapshot(reply.path("tunnel"));
+                TunnelSnapshot t = running.connect(args.request());
                 step.done(t.state().name());
                 printUp(t);
                 return ExitCode.OK;
             }
         }
-        try (AgentRuntime runtime = AgentRuntime.open(home, root.console, ttl)) {
-            runtime.restoreInBackground();
+        try (NetPilot netpilot = Agents.start(home, root.console)) {
             var step = root.console.step("connecting " + args.spec().router().address() + " to " + args.spec().relay().address());
-            TunnelSnapshot t = runtime.manager().connect(args.request());
+            TunnelSnapshot t = netpilot.connect(args.request());
             step.done(t.state().name());
             printUp(t);
             root.console.println("agent running in the foreground; Ctrl-C stops the router's tunnel processes");
-            runtime.serveUntilStopped();
+            Agents.serveUntilStopped(netpilot);
             return ExitCode.OK;
         }
     }

@@ -1,31 +1,32 @@
 package io.netpilot.cli.command;
 
-import io.netpilot.cli.internal.AgentRuntime;
-import io.netpilot.cli.internal.ConnectArgs;
-import io.netpilot.cli.internal.ExitCode;
-import io.netpilot.cli.internal.StatusTable;
-import io.netpilot.core.NetPilotException;
+import io.netpilot.core.CleanupReport;
+import io.netpilot.core.ConnectRequest;
+import io.netpilot.core.NetPilot;
+import io.netpilot.core.NetPilotBuilder;
+import io.netpilot.core.PortRange;
 import io.netpilot.core.TunnelSnapshot;
-import io.netpilot.ssh.AgentKeys;
-import io.netpilot.state.NetPilotHome;
 import io.netpilot.testkit.Dirs;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
 import io.netpilot.testkit.Loopback;
 import io.netpilot.testkit.SystemBinaries;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code netpilot demo}: the whole lifecycle on an embedded relay and router. */
+/**
+ * {@code netpilot demo}: the whole lifecycle on an embedded relay and router. Written as an embedding
+ * application would write it: only the front door ({@code io.netpilot.core}) and the testkit's
+ * servers, printing progress to stderr and the verdict to stdout.
+ */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
@@ -39,6 +40,8 @@ import picocli.CommandLine.ParentCommand;
         footerHeading = "%nExamples:%n",
         footer = {"  netpilot demo", "  netpilot demo --keep-open      then try the printed ssh -p PORT line"})
 final class DemoCommand implements Callable<Integer> {
+    private static final PrintStream PROGRESS = System.err;
+
     @ParentCommand
     NetPilotCommand root;
 
@@ -49,83 +52,89 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path dir = Files.createTempDirectory("netpilot-demo-");
         try {
-            return run(dir);
+            return run(dir, root.home != null ? root.homePath() : dir.resolve("home"));
         } finally {
             Dirs.delete(dir);
         }
     }
 
-    private int run(Path dir) {
-        var console = root.console;
-        NetPilotHome home = root.home != null ? root.openHome() : NetPilotHome.at(dir.resolve("home"));
+    private int run(Path dir, Path home) {
         EmbeddedRouter.Flavour flavour = SystemBinaries.find("busybox").isPresent() ? EmbeddedRouter.Flavour.BUSYBOX : EmbeddedRouter.Flavour.PROCPS;
-
-        var step = console.step("starting an embedded relay and a " + flavour.name().toLowerCase() + " router on 127.0.0.1");
+        step("starting an embedded relay and a " + flavour.name().toLowerCase() + " router on 127.0.0.1");
         try (EmbeddedRelay relay = EmbeddedRelay.start(dir.resolve("relay"));
                 EmbeddedRouter router = EmbeddedRouter.start(flavour, dir.resolve("router"))) {
-            AgentKeys keys = AgentKeys.loadOrCreate(home.agentKeyFile());
-            relay.authorize(keys.keyPair().getPublic());
-            router.authorize(keys.keyPair().getPublic());
-            step.done("relay " + relay.address() + ", router " + router.address());
-
-            ConnectArgs args = ConnectArgs.parse(router.address().toString(), router.port(), relay.address().toString(),
-                    Optional.empty(), Optional.of("47000-47999"), Optional.empty(), Duration.ofSeconds(30),
-                    Optional.empty(), Optional.empty(), true);
+            done("relay " + relay.address() + ", router " + router.address());
+            NetPilotBuilder agent = NetPilot.builder().home(home).noRestoreAtStart();
             int port;
-            try (AgentRuntime agent = AgentRuntime.open(home, console, Duration.ofSeconds(30))) {
-                step = console.step("connecting (the embedded servers' host keys are new, so they are pinned now)");
-                TunnelSnapshot t = agent.manager().connect(args.request());
+            try (NetPilot netpilot = agent.start()) {
+                relay.authorize(netpilot.agentPublicKey());
+                router.authorize(netpilot.agentPublicKey());
+                step("connecting (the embedded servers' host keys are new, so they are pinned now)");
+                ConnectRequest request = ConnectRequest.of(router.address(), relay.address())
+                        .withPortRange(new PortRange(47000, 47999)).withLeaseTtl(Duration.ofSeconds(30)).acceptingNewHostKeys();
+                TunnelSnapshot t = netpilot.connect(request);
                 port = t.port().orElseThrow();
-                step.done(t.state().name() + " on relay port " + port);
-
-                step = console.step("reading the router's SSH banner through 127.0.0.1:" + port);
-                step.done(banner(port));
-
-                StatusTable.render(agent.manager().tunnels(), Instant.now()).forEach(console::println);
-
-                step = console.step("stopping the agent (its exit cleanup stops the router-side processes)");
-                agent.cleanupOnExit();
-                step.done();
-            }
-            step = console.step("checking the router for leftover tunnel processes");
-            if (!router.livePids().isEmpty()) {
-                step.failed(router.livePids().size() + " process(es) still running: " + router.livePids());
-                return ExitCode.FAILED;
-            }
-            if (relay.isListening(port)) {
-                step.failed("relay port " + port + " is still open");
-                return ExitCode.FAILED;
-            }
-            step.done("none left, relay port " + port + " closed");
-
-            try (AgentRuntime agent = AgentRuntime.open(home, console, Duration.ofSeconds(30))) {
-                step = console.step("starting the agent again: it restores the wanted tunnel");
-                List<TunnelSnapshot> restored = agent.restore();
-                TunnelSnapshot t = restored.stream().findFirst().orElseThrow(() -> new NetPilotException("nothing was restored"));
-                if (t.port().orElse(0) != port) {
-                    step.failed("came back on port " + t.port().orElse(0) + " instead of " + port);
-                    return ExitCode.FAILED;
+                done(t.state().name() + " on relay port " + port);
+                if (!banner(port)) {
+                    return 1;
                 }
-                step.done(t.state().name() + " on the same port " + port);
-                step = console.step("reading the banner again through 127.0.0.1:" + port);
-                step.done(banner(port));
+                netpilot.tunnels().forEach(s -> PROGRESS.println("  " + s.id() + "  " + s.router() + "  " + s.relay().host() + ":"
+                        + s.port().orElse(0) + "  " + s.state().name() + s.lastRtt().map(r -> "  rtt " + r.toMillis() + "ms").orElse("")));
+                step("stopping the agent (its exit cleanup stops the router-side processes)");
+                CleanupReport stopped = netpilot.stopTunnels();
+                done(stopped.complete() ? "done" : "incomplete: " + stopped);
+            }
+            step("checking the router for leftover tunnel processes");
+            if (!router.livePids().isEmpty() || relay.isListening(port)) {
+                failed(router.livePids().size() + " process(es) still running: " + router.livePids() + ", relay port open: " + relay.isListening(port));
+                return 1;
+            }
+            done("none left, relay port " + port + " closed");
 
+            try (NetPilot netpilot = agent.shutdownHook(keepOpen).start()) {
+                step("starting the agent again: it restores the wanted tunnel");
+                Optional<TunnelSnapshot> back = netpilot.restore().tunnels().stream().findFirst();
+                if (back.isEmpty() || back.get().port().orElse(0) != port) {
+                    failed("came back on " + back.map(t -> "port " + t.port().orElse(0)).orElse("no tunnel") + " instead of port " + port);
+                    return 1;
+                }
+                done(back.get().state().name() + " on the same port " + port);
+                if (!banner(port)) {
+                    return 1;
+                }
                 if (keepOpen) {
-                    console.println("the tunnel stays up; try:  ssh -p " + port + " -o UserKnownHostsFile=/dev/null "
+                    System.out.println("the tunnel stays up; try:  ssh -p " + port + " -o UserKnownHostsFile=/dev/null "
                             + router.address().user() + "@127.0.0.1   (Ctrl-C here stops it)");
-                    agent.serveUntilStopped();
-                } else {
-                    agent.cleanupOnExit();
+                    netpilot.awaitStop();
                 }
             }
-            console.println("demo finished: connect, banner, exit cleanup, restore on the same port all worked");
-            return ExitCode.OK;
+            System.out.println("demo finished: connect, banner, exit cleanup, restore on the same port all worked");
+            return 0;
         }
     }
 
-    /** The router's SSH banner as a plain TCP client on {@code 127.0.0.1:port} reads it. */
-    static String banner(int port) {
-        return Loopback.sshBanner(port, Duration.ofSeconds(10))
-                .orElseThrow(() -> new NetPilotException("expected the router's SSH banner through port " + port + ", got nothing"));
+    /** Reads the router's SSH banner as a plain TCP client of the relay port would. */
+    private static boolean banner(int port) {
+        step("reading the router's SSH banner through 127.0.0.1:" + port);
+        Optional<String> banner = Loopback.sshBanner(port, Duration.ofSeconds(10));
+        if (banner.isEmpty()) {
+            failed("expected the router's SSH banner through port " + port + ", got nothing");
+            return false;
+        }
+        done(banner.get());
+        return true;
+    }
+
+    private static void step(String what) {
+        PROGRESS.print("* " + what + " ... ");
+        PROGRESS.flush();
+    }
+
+    private static void done(String detail) {
+        PROGRESS.println(detail);
+    }
+
+    private static void failed(String why) {
+        PROGRESS.println("FAILED: " + why);
     }
 }

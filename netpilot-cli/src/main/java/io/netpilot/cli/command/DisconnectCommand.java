@@ -1,13 +1,11 @@
 package io.netpilot.cli.command;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netpilot.cli.internal.AgentRuntime;
-import io.netpilot.cli.internal.ControlClient;
+import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.ExitCode;
+import io.netpilot.core.Agent;
 import io.netpilot.core.CleanupReport;
 import io.netpilot.core.TunnelId;
 import io.netpilot.state.NetPilotHome;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -49,21 +47,10 @@ final class DisconnectCommand implements Callable<Integer> {
     public Integer call() {
         Optional<TunnelId> id = Optional.ofNullable(which.id).map(TunnelId::new);
         NetPilotHome home = root.openHome();
-        Optional<ControlClient> agent = ControlClient.connect(home.controlSocket());
-        if (agent.isPresent()) {
-            try (ControlClient client = agent.get()) {
-                ObjectNode request = StatusCommand.op("disconnect");
-                id.ifPresent(i -> request.put("id", i.value()));
-                Optional.ofNullable(which.router).ifPresent(r -> request.put("router", r));
-                request.put("all", which.all);
-                var reply = client.call(request);
-                reply.path("disconnected").forEach(n -> root.console.println("disconnected " + n.asText()));
-                return ExitCode.OK;
-            }
-        }
-        try (AgentRuntime runtime = AgentRuntime.open(home, root.console, Duration.ofMinutes(2))) {
-            List<CleanupReport> reports = runtime.disconnect(id, Optional.ofNullable(which.router), which.all);
-            reports.forEach(r -> AgentRuntime.print(root.console, r, "disconnected"));
+        // Through the running agent when there is one, else as a one-shot agent over the home.
+        try (Agent agent = Agents.attach(home.root()).orElseGet(() -> Agents.open(home, root.console))) {
+            List<CleanupReport> reports = Agents.disconnect(agent, id, Optional.ofNullable(which.router), which.all);
+            reports.forEach(r -> Agents.print(root.console, r, "disconnected"));
             return reports.stream().allMatch(CleanupReport::complete) ? ExitCode.OK : ExitCode.FAILED;
         }
     }

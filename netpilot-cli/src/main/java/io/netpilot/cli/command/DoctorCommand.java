@@ -1,13 +1,12 @@
 package io.netpilot.cli.command;
 
-import io.netpilot.cli.internal.ControlClient;
+import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.ExitCode;
 import io.netpilot.cli.internal.UserConfig;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.NetPilotException;
 import io.netpilot.core.SshAddress;
-import io.netpilot.core.spi.CommandResult;
 import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.ssh.SshSettings;
 import io.netpilot.ssh.SshTransport;
@@ -48,6 +47,10 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--router", paramLabel = "USER@HOST[:PORT]", description = "Also check this router.")
     String router;
+
+    @Option(names = "--tunnel-user", paramLabel = "USER", defaultValue = "tunnel",
+            description = "The relay account routers log in to (default: ${DEFAULT-VALUE}); see docs/relay-setup.md.")
+    String tunnelUser;
 
     private final List<String> failures = new ArrayList<>();
 
@@ -93,23 +96,14 @@ final class DoctorCommand implements Callable<Integer> {
         } catch (IOException e) {
             line("FAIL", "home", "cannot read " + home + ": " + e.getMessage());
         }
-        boolean agent = ControlClient.connect(home.resolve("agent.sock")).map(c -> {
-            c.close();
-            return true;
-        }).orElse(false);
+        boolean agent = Agents.attach(home).isPresent();
         line("OK", "agent", agent ? "an agent is running (pid " + AgentLock.recordedPid(NetPilotHome.at(home)).orElse(-1) + ")" : "no agent running");
     }
 
     private void checkRelay(SshTransport ssh, SshAddress relayAddress) {
         try (RemoteShell shell = ssh.open(relayAddress, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY)) {
             line("OK", "relay", "logged in to " + relayAddress + " with the agent key (host key pinned)");
-            CommandResult keys = shell.exec("cat \"$HOME/.ssh/authorized_keys\" 2>/dev/null", Duration.ofSeconds(10));
-            long tunnels = keys.stdout().lines().filter(l -> l.contains("np_")).count();
-            long unrestricted = keys.stdout().lines().filter(l -> l.contains("np_") && !l.startsWith("restrict,")).count();
-            line(unrestricted == 0 ? "OK" : "FAIL", "relay", tunnels + " router key(s) authorized, "
-                    + (unrestricted == 0 ? "all restricted to their port" : unrestricted + " WITHOUT restrict: remove those lines"));
-            CommandResult ss = shell.exec("command -v ss >/dev/null && echo ss || echo proc", Duration.ofSeconds(10));
-            line("OK", "relay", "listening sockets read with " + ss.stdout().strip());
+            RelayDoctor.check(shell, tunnelUser, this::line);
         } catch (NetPilotException e) {
             line("FAIL", "relay", e.getMessage());
         }

@@ -96,8 +96,7 @@ public final class NetPilotCommand {
         });
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             Throwable failure = Failures.unwrap(e);
-            int code = failure instanceof io.netpilot.cli.internal.ControlClient.AgentReplyException reply ? reply.exitCode()
-                    : ExitCode.of(failure);
+            int code = ExitCode.of(failure);
             root.console.error(Failures.oneLine(failure));
             if (root.verbose && !(failure instanceof NetPilotException)) {
                 e.printStackTrace(System.err);

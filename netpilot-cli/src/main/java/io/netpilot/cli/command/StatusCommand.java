@@ -1,11 +1,10 @@
 package io.netpilot.cli.command;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.netpilot.cli.internal.AgentRuntime;
-import io.netpilot.cli.internal.ControlClient;
+import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.ExitCode;
 import io.netpilot.cli.internal.StatusDocument;
 import io.netpilot.cli.internal.StatusTable;
+import io.netpilot.core.Agent;
 import io.netpilot.core.TunnelSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,18 +40,17 @@ final class StatusCommand implements Callable<Integer> {
         boolean running;
         List<TunnelSnapshot> tunnels;
         List<String> problems = List.of();
-        Optional<ControlClient> agent = ControlClient.connect(homePath.resolve("agent.sock"));
+        Optional<Agent> agent = Agents.attach(homePath);
         if (agent.isPresent()) {
-            try (ControlClient client = agent.get()) {
-                JsonNode reply = client.call(op("status"));
-                tunnels = StatusDocument.snapshots(reply);
+            try (Agent live = agent.get()) {
+                tunnels = live.tunnels();
                 running = true;
             }
         } else {
             running = false;
-            AgentRuntime.Persisted persisted = Files.isDirectory(homePath)
-                    ? AgentRuntime.persistedTunnels(root.openHome())
-                    : new AgentRuntime.Persisted(List.of(), List.of());
+            Agents.Persisted persisted = Files.isDirectory(homePath)
+                    ? Agents.persistedTunnels(root.openHome())
+                    : new Agents.Persisted(List.of(), List.of());
             tunnels = persisted.tunnels();
             problems = persisted.problems();
         }
@@ -71,9 +69,5 @@ final class StatusCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
-    }
-
-    static com.fasterxml.jackson.databind.node.ObjectNode op(String name) {
-        return StatusDocument.JSON.createObjectNode().put("op", name);
     }
 }

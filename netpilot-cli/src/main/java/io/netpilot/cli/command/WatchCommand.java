@@ -1,10 +1,14 @@
 package io.netpilot.cli.command;
 
-import io.netpilot.cli.internal.ControlClient;
+import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.ExitCode;
 import io.netpilot.cli.internal.StatusDocument;
+import io.netpilot.core.Agent;
 import io.netpilot.core.NetPilotException;
+import io.netpilot.core.Subscription;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -24,13 +28,25 @@ final class WatchCommand implements Callable<Integer> {
     boolean json;
 
     @Override
-    public Integer call() {
-        try (ControlClient client = ControlClient.connect(root.homePath().resolve("agent.sock"))
-                .orElseThrow(() -> new NetPilotException("no agent is running on " + root.homePath() + "; start one with: netpilot agent"))) {
-            client.stream(StatusCommand.op("watch"), event -> {
-                root.console.println(json ? event.toString() : StatusDocument.eventLine(event));
-                return true;
-            });
+    public Integer call() throws InterruptedException {
+        Agent agent = Agents.attach(root.homePath())
+                .orElseThrow(() -> new NetPilotException("no agent is running on " + root.homePath() + "; start one with: netpilot agent"));
+        CountDownLatch never = new CountDownLatch(1);
+        Subscription events = agent.subscribe(event -> {
+            var doc = StatusDocument.event(event);
+            root.console.println(json ? doc.toString() : StatusDocument.eventLine(doc));
+        });
+        try (agent) {
+            // Until Ctrl-C, or until the agent stops answering (then tunnels() throws and says so); each
+            // second's answer is the heartbeat of the --json stream (docs/cli.md).
+            while (!never.await(1, TimeUnit.SECONDS)) {
+                agent.tunnels();
+                if (json) {
+                    root.console.println("{\"type\":\"heartbeat\"}");
+                }
+            }
+        } finally {
+            events.close();
         }
         return ExitCode.OK;
     }

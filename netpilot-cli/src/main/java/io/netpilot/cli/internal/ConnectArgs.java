@@ -1,7 +1,5 @@
 package io.netpilot.cli.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
@@ -21,9 +19,7 @@ import java.util.OptionalInt;
 
 /**
  * A validated {@code connect}: every value parsed into core's records before anything touches the
- * home or the network, so bad input fails with one line and changes nothing. Travels over the
- * control socket as JSON (never a password: those are used in the CLI process to install the agent
- * key first). Immutable.
+ * home or the network, so bad input fails with one line and changes nothing. Immutable.
  *
  * @param spec the tunnel
  * @param routerKey a private key file for the router, when given
@@ -71,33 +67,6 @@ public record ConnectArgs(TunnelSpec spec, Optional<Path> routerKey, Optional<Pa
                 routerKey.<Credentials>map(Credentials.KeyFile::new).orElse(Credentials.AGENT_KEY),
                 relayKey.<Credentials>map(Credentials.KeyFile::new).orElse(Credentials.AGENT_KEY),
                 hostKeyPolicy);
-    }
-
-    public ObjectNode toJson() {
-        ObjectNode n = StatusDocument.JSON.createObjectNode();
-        n.put("op", "connect");
-        n.put("router", spec.router().address().toString());
-        n.put("targetPort", spec.targetPort());
-        n.put("relay", spec.relay().address().toString());
-        n.put("tunnelUser", spec.relay().tunnelUser());
-        n.put("portRange", spec.portRange().toString());
-        if (spec.requestedPort().isPresent()) {
-            n.put("port", spec.requestedPort().getAsInt());
-        }
-        n.put("leaseTtl", spec.leaseTtl().toString());
-        routerKey.ifPresent(k -> n.put("routerKey", k.toString()));
-        relayKey.ifPresent(k -> n.put("relayKey", k.toString()));
-        n.put("acceptNewHostKeys", hostKeyPolicy == HostKeyPolicy.ACCEPT_NEW);
-        return n;
-    }
-
-    public static ConnectArgs fromJson(JsonNode n) {
-        return parse(n.path("router").asText(), n.path("targetPort").asInt(22), n.path("relay").asText(),
-                StatusDocument.text(n, "tunnelUser"), StatusDocument.text(n, "portRange"),
-                n.path("port").isInt() ? Optional.of(n.path("port").asInt()) : Optional.empty(),
-                Duration.parse(n.path("leaseTtl").asText(TunnelSpec.DEFAULT_LEASE_TTL.toString())),
-                StatusDocument.text(n, "routerKey").map(Path::of), StatusDocument.text(n, "relayKey").map(Path::of),
-                n.path("acceptNewHostKeys").asBoolean(false));
     }
 
     private static void readable(String option, Path key) {

@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The stable JSON of {@code status --json}, {@code watch --json} and the control socket. Field names
+ * The stable JSON of {@code status --json} and {@code watch --json}. Field names
  * and meanings are a contract (docs/cli.md): add fields, never rename or remove them. Thread-safe.
  */
 public final class StatusDocument {
@@ -58,25 +58,6 @@ public final class StatusDocument {
             n.putNull("rttMillis");
         }
         return n;
-    }
-
-    public static TunnelSnapshot snapshot(JsonNode n) {
-        return new TunnelSnapshot(
-                new TunnelId(n.path("id").asText()),
-                SshAddress.parse(n.path("router").asText()),
-                SshAddress.parse(n.path("relay").asText()),
-                TunnelState.of(n.path("state").asText(), text(n, "reason")),
-                n.path("port").isInt() ? OptionalInt.of(n.path("port").asInt()) : OptionalInt.empty(),
-                Instant.parse(n.path("since").asText()),
-                text(n, "established").map(Instant::parse),
-                text(n, "lastHeartbeat").map(Instant::parse),
-                n.path("rttMillis").isNumber() ? Optional.of(Duration.ofMillis(n.path("rttMillis").asLong())) : Optional.empty());
-    }
-
-    public static List<TunnelSnapshot> snapshots(JsonNode doc) {
-        List<TunnelSnapshot> result = new ArrayList<>();
-        doc.path("tunnels").forEach(n -> result.add(snapshot(n)));
-        return result;
     }
 
     /**

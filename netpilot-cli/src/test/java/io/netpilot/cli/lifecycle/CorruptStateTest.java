@@ -55,7 +55,7 @@ class CorruptStateTest {
                 }
                 assertThat(quarantined).hasSize(1);
                 assertThat(Files.readAllBytes(quarantined.get(0))).as("the original bytes, set aside").isEqualTo(GARBAGE);
-                assertThat(b.store().problems()).anySatisfy(p -> assertThat(p.file()).isEqualTo(StateFile.TUNNELS));
+                assertThat(b.problems()).anySatisfy(p -> assertThat(p.file()).isEqualTo(StateFile.TUNNELS));
                 assertThat(b.store().tunnels()).isEmpty();
                 assertThat(b.manager().restore()).as("nothing is wanted any more").isEmpty();
                 assertThat(router.livePids()).as("restore of an empty state does not touch the router").isNotEmpty();

@@ -7,20 +7,20 @@ import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.PortRange;
 import io.netpilot.core.RelayEndpoint;
 import io.netpilot.core.RouterEndpoint;
+import io.netpilot.core.NetPilot;
+import io.netpilot.core.RouterClient;
 import io.netpilot.core.StateStore;
+import io.netpilot.core.StateProblem;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelManager;
-import io.netpilot.core.TunnelManagers;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.spi.TunnelLauncher;
 import io.netpilot.ssh.AgentKeys;
-import io.netpilot.ssh.SshProcessControllers;
 import io.netpilot.ssh.SshSettings;
 import io.netpilot.ssh.SshTransport;
 import io.netpilot.ssh.tunnel.ClientKind;
 import io.netpilot.ssh.tunnel.TunnelPlumbing;
 import io.netpilot.state.NetPilotHome;
-import io.netpilot.state.StateStores;
 import io.netpilot.testkit.Binaries;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
@@ -28,7 +28,6 @@ import io.netpilot.testkit.Loopback;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The shared set-up of the lifecycle tests: one embedded relay and any number of embedded routers in a
- * test's temp dir, NetPilot homes whose agent key both sides accept, and tunnel managers wired from
- * the real ssh and state modules with test-sized timings. Everything it started ends in
+ * test's temp dir, NetPilot homes whose agent key both sides accept, and agents opened through the
+ * front door ({@link NetPilot#builder()}, finding the real ssh and state modules) with test-sized timings. Everything it started ends in
  * {@link #close()} (managers, SSH clients, routers, relay; the testkit's close fails the test when a
  * process it started survives). Not thread-safe: one test at a time.
  */
@@ -100,22 +99,16 @@ public final class LifecycleRig implements AutoCloseable {
         return agent(home, ClientKind.AUTO, FAST);
     }
 
-    /** A manager over {@code home} with the router-side client {@code client} and {@code settings}. */
+    /**
+     * An agent over {@code home} (holding its lock) with the router-side client {@code client} and
+     * {@code settings}; it restores nothing until the test calls {@code manager().restore()}.
+     */
     Agent agent(NetPilotHome home, ClientKind client, ManagerSettings settings) {
+        NetPilot netpilot = NetPilot.builder().home(home.root()).settings(settings)
+                .routerClient(RouterClient.valueOf(client.name())).open();
+        // A client of its own, only for the tests' looks at routers (tokens, processes).
         SshTransport transport = SshTransport.start(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile()));
-        StateStore store = StateStores.open(home, Clock.systemUTC());
-        TunnelLauncher launcher = TunnelPlumbing.launcher(client);
-        TunnelManager manager = TunnelManagers.builder()
-                .connector(transport)
-                .launcher(launcher)
-                .relayGateway(TunnelPlumbing.relayGateway())
-                .portAllocator(TunnelPlumbing.portAllocator())
-                .probe(TunnelPlumbing.probe())
-                .processes(SshProcessControllers.create())
-                .store(store)
-                .settings(settings)
-                .build();
-        Agent agent = new Agent(home, transport, store, launcher, manager);
+        Agent agent = new Agent(home, netpilot, transport, TunnelPlumbing.launcher(client));
         agents.add(agent);
         return agent;
     }
@@ -186,12 +179,30 @@ public final class LifecycleRig implements AutoCloseable {
         }
     }
 
-    /** A manager with the transport and store it was built on; closing it closes all three. Not thread-safe. */
-    record Agent(NetPilotHome home, SshTransport transport, StateStore store, TunnelLauncher launcher,
-            TunnelManager manager) implements AutoCloseable {
+    /**
+     * An agent opened through the front door, with a transport and a launcher of its own for the tests'
+     * looks at routers; closing it closes the agent (no exit cleanup, as a one-shot agent) and the
+     * transport, and releases the home. Not thread-safe.
+     */
+    record Agent(NetPilotHome home, NetPilot netpilot, SshTransport transport, TunnelLauncher launcher) implements AutoCloseable {
+        /** The agent's manager. */
+        TunnelManager manager() {
+            return netpilot.manager();
+        }
+
+        /** The state files as they are now, read through a view that changes nothing. */
+        StateStore store() {
+            return NetPilot.builder().home(home.root()).readState();
+        }
+
+        /** The state files the agent found unreadable when it opened the home. */
+        List<StateProblem> problems() {
+            return netpilot.problems();
+        }
+
         @Override
         public void close() {
-            manager.close();
+            netpilot.close();
             transport.close();
         }
     }

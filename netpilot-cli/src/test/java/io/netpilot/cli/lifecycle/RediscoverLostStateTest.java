@@ -3,10 +3,12 @@ package io.netpilot.cli.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netpilot.cli.internal.AgentRuntime;
+import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.Console;
 import io.netpilot.core.CleanupToken;
 import io.netpilot.core.TunnelRecord;
+import io.netpilot.core.NetPilot;
+import io.netpilot.core.RestoreReport;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.state.StateStores;
@@ -60,8 +62,10 @@ class RediscoverLostStateTest {
 
             StringWriter out = new StringWriter();
             Console console = new Console(new PrintWriter(out, true), new PrintWriter(out, true), false);
-            try (AgentRuntime runtime = AgentRuntime.open(home, console, Duration.ofSeconds(30), LifecycleRig.FAST)) {
-                List<TunnelSnapshot> restored = runtime.restore();
+            try (NetPilot netpilot = NetPilot.builder().home(home.root()).settings(LifecycleRig.FAST).open()) {
+                RestoreReport report = netpilot.restore();
+                Agents.printRestore(console, report);
+                List<TunnelSnapshot> restored = report.tunnels();
 
                 String printed = out.toString();
                 assertThat(printed).contains("set aside");
@@ -87,7 +91,7 @@ class RediscoverLostStateTest {
                     }
                 });
                 await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).until(() -> !rig.relay.isListening(orphanToken.port()));
-                runtime.cleanupOnExit();
+                netpilot.stopTunnels();
             }
             await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).untilAsserted(() -> assertThat(kept.livePids()).isEmpty());
         }

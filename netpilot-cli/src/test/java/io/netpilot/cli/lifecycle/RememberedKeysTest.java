@@ -3,10 +3,12 @@ package io.netpilot.cli.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netpilot.cli.internal.AgentRuntime;
+import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.Console;
 import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
+import io.netpilot.core.NetPilot;
+import io.netpilot.core.RestoreReport;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.state.NetPilotHome;
@@ -101,14 +103,16 @@ class RememberedKeysTest {
 
             StringWriter out = new StringWriter();
             Console console = new Console(new PrintWriter(out, true), new PrintWriter(out, true), false);
-            try (AgentRuntime runtime = AgentRuntime.open(home, console, Duration.ofSeconds(30), LifecycleRig.FAST)) {
-                List<TunnelSnapshot> restored = runtime.restore();
+            try (NetPilot netpilot = NetPilot.builder().home(home.root()).settings(LifecycleRig.FAST).open()) {
+                RestoreReport report = netpilot.restore();
+                Agents.printRestore(console, report);
+                List<TunnelSnapshot> restored = report.tunnels();
 
                 assertThat(out.toString()).contains("rediscovered " + tunnel.id() + " on " + router.address() + " port "
                         + tunnel.port().orElseThrow() + ": UP (adopted)");
                 assertThat(restored).extracting(TunnelSnapshot::id).containsExactly(tunnel.id());
                 assertThat(StateStores.view(home).tunnel(tunnel.id()).orElseThrow().spec().keys().relay()).hasValue(key);
-                runtime.cleanupOnExit();
+                netpilot.stopTunnels();
             }
             await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).untilAsserted(() -> assertThat(router.livePids()).isEmpty());
         }

@@ -22,6 +22,15 @@ public interface RemoteShell extends AutoCloseable {
      */
     String hostPublicKey();
 
+    /**
+     * Every host key the host is known to hold, in {@code authorized_keys} form, {@link #hostPublicKey()}
+     * first: an OpenSSH server announces all of them after login ({@code hostkeys-00@openssh.com}). A
+     * router's client may negotiate any of them, so all are pinned on the router.
+     */
+    default java.util.List<String> hostPublicKeys() {
+        return java.util.List.of(hostPublicKey());
+    }
+
     /** Runs {@code command}, waiting at most {@code timeout}. */
     CommandResult exec(String command, Duration timeout);
 

@@ -68,6 +68,32 @@ final class KnownHostsFile {
         return keys;
     }
 
+    /**
+     * The keys marked {@code @revoked}, for any host: OpenSSH never accepts them, and neither does
+     * NetPilot, whatever the policy ({@code --accept-new-host-keys} included).
+     */
+    synchronized List<PublicKey> revokedKeys() throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        List<PublicKey> keys = new ArrayList<>();
+        for (KnownHostEntry entry : KnownHostEntry.readKnownHostEntries(file)) {
+            String marker = entry.getMarker();
+            if (marker == null || entry.getKeyEntry() == null || !marker.replace("@", "").equalsIgnoreCase("revoked")) {
+                continue;
+            }
+            try {
+                PublicKey key = entry.getKeyEntry().resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.IGNORING);
+                if (key != null) {
+                    keys.add(key);
+                }
+            } catch (GeneralSecurityException | IOException | RuntimeException unreadable) {
+                // A revoked key this client cannot decode cannot be offered to it either.
+            }
+        }
+        return keys;
+    }
+
     /** Appends {@code host key} as one line, creating the file (0600) when needed, and syncs it. */
     synchronized void pin(SshAddress address, PublicKey key) throws IOException {
         String line = hostPattern(address) + " " + PublicKeyEntry.toString(key) + "\n";

@@ -13,8 +13,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
@@ -50,6 +53,14 @@ final class MinaRemoteShell implements RemoteShell {
     @Override
     public String hostPublicKey() {
         return hostPublicKey;
+    }
+
+    @Override
+    public List<String> hostPublicKeys() {
+        List<String> all = new ArrayList<>(List.of(hostPublicKey));
+        Optional.ofNullable(session.getAttribute(AnnouncedHostKeys.ANNOUNCED)).orElse(List.of()).stream()
+                .map(PublicKeyEntry::toString).filter(k -> !all.contains(k)).forEach(all::add);
+        return List.copyOf(all);
     }
 
     @Override

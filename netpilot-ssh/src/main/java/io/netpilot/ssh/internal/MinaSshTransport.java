@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,7 @@ import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
@@ -49,6 +51,8 @@ final class MinaSshTransport implements SshTransport {
         c.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         c.setFilePasswordProvider(FilePasswordProvider.EMPTY);
         c.setServerKeyVerifier(new PinnedHostKeyVerifier(knownHosts));
+        c.setGlobalRequestHandlers(List.of(new AnnouncedHostKeys(knownHosts), KeepAliveHandler.INSTANCE));
+        c.addSessionListener(new PinnedTypesFirst(knownHosts));
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(c, settings.connectTimeout());
         CoreModuleProperties.AUTH_TIMEOUT.set(c, settings.authTimeout());
         if (!settings.keepaliveInterval().isZero()) {

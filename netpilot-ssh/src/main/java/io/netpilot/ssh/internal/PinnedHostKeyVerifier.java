@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks a server's key against the keys pinned in {@code known_hosts}: a pinned key is accepted, a
- * different key is refused under every policy, an unknown key is pinned only under
+ * different key, and a key marked {@code @revoked}, are refused under every policy, an unknown key is pinned only under
  * {@link HostKeyPolicy#ACCEPT_NEW}. A refusal is recorded in the connection's {@link Attempt} so that
  * the caller throws the NetPilot exception instead of MINA's generic one. Thread-safe.
  */
@@ -62,6 +62,11 @@ final class PinnedHostKeyVerifier implements ServerKeyVerifier {
         String offered = fingerprint(key);
         try {
             synchronized (file) {
+                if (file.revokedKeys().stream().anyMatch(k -> KeyUtils.compareKeys(k, key))) {
+                    LOG.error("host key of {} ({}) is marked @revoked in {}; refusing", host, offered, file.path());
+                    attempt.refusal = new HostKeyMismatchException(host, "no @revoked key (" + file.path() + " revokes " + offered + ")", offered);
+                    return false;
+                }
                 List<PublicKey> pinned = file.pinnedKeys(attempt.address);
                 if (pinned.stream().anyMatch(k -> KeyUtils.compareKeys(k, key))) {
                     return true;

@@ -1,6 +1,5 @@
 package io.netpilot.ssh.internal;
 
-import com.google.inject.Module;
 import io.netpilot.core.HostKeyFingerprint;
 import io.netpilot.core.RemoteProcessController;
 import io.netpilot.ssh.RouterKeyInstaller;
@@ -38,11 +37,6 @@ public final class SshInternals {
     /** A key installer whose dropbear directory is {@code dropbearDir}; see {@link RouterKeyInstaller#create()}. */
     public static RouterKeyInstaller keyInstaller(String dropbearDir) {
         return new ShellRouterKeyInstaller(dropbearDir);
-    }
-
-    /** The Guice bindings behind {@code SshModule}. */
-    public static Module module(SshSettings settings) {
-        return new InternalSshModule(settings);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.netpilot.core.StopPolicy;
 import io.netpilot.core.StopResult;
 import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.core.spi.ShellQuoting;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,7 +39,6 @@ final class SshRemoteProcessController implements RemoteProcessController {
             + " [ -r \"/proc/$1/stat\" ] || return 0; read -r s < \"/proc/$1/stat\" 2>/dev/null || return 0;"
             + " s=${s##*) }; case \"$s\" in Z*) return 1;; esac; return 0; }";
 
-    @Inject
     SshRemoteProcessController() {}
 
     @Override

@@ -2,6 +2,7 @@ package io.netpilot.ssh.tunnel;
 
 import io.netpilot.core.PortAllocator;
 import io.netpilot.core.spi.EndToEndProbe;
+import io.netpilot.core.spi.IdentityProbe;
 import io.netpilot.core.spi.RelayGateway;
 import io.netpilot.core.spi.TunnelLauncher;
 import io.netpilot.ssh.internal.tunnel.TunnelInternals;
@@ -38,6 +39,15 @@ public final class TunnelPlumbing {
     /** Relay port leases as {@code mkdir} directories on the relay: atomic across agents, sticky per router. */
     public static PortAllocator portAllocator() {
         return TunnelInternals.portAllocator();
+    }
+
+    /**
+     * The identity probe: through the relay, a key exchange with whatever answers on the tunnel's port,
+     * compared with the router's pinned host key. For (re)establish, adopt and every few minutes; use
+     * {@link #probe()} for frequent liveness.
+     */
+    public static IdentityProbe identityProbe() {
+        return TunnelInternals.identityProbe();
     }
 
     /** The end-to-end probe that reads the router's SSH banner through the relay. */

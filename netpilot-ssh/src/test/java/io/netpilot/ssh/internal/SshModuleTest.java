@@ -7,7 +7,7 @@ import com.google.inject.Injector;
 import io.netpilot.core.RemoteProcessController;
 import io.netpilot.core.spi.ShellConnector;
 import io.netpilot.ssh.RouterKeyInstaller;
-import io.netpilot.ssh.SshModule;
+import io.netpilot.ssh.guice.SshModule;
 import io.netpilot.ssh.SshSettings;
 import io.netpilot.ssh.SshTransport;
 import io.netpilot.testkit.arch.NetPilotArchitecture;

@@ -1,5 +1,7 @@
 package io.netpilot.ssh.tunnel;
 
+import io.netpilot.ssh.guice.TunnelModule;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.inject.Guice;

@@ -9,7 +9,7 @@ import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.state.AgentLock;
 import io.netpilot.state.NetPilotHome;
-import io.netpilot.state.StateModule;
+import io.netpilot.state.guice.StateModule;
 import io.netpilot.state.StateStores;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -26,6 +26,8 @@ import java.util.List;
  * NetPilotArchitecture.ALL.check(NetPilotArchitecture.importProductionClasses());
  * }</pre>
  */
+// JUnit/ArchUnit are optional (requires static): users of this type bring them, so they are not re-exported.
+@SuppressWarnings("exports")
 public final class NetPilotArchitecture {
     private static final String CORE = "io.netpilot.core..";
     private static final String SSH = "io.netpilot.ssh..";

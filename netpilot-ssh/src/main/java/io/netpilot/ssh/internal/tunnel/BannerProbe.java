@@ -42,12 +42,9 @@ final class BannerProbe implements EndToEndProbe {
         long start = nanoTime.getAsLong();
         RemoteConnection connection;
         try {
-            connection = relay.connectLoopback(port, timeout);
-        } catch (HostUnreachableException e) {
-            if (!relay.isOpen()) {
-                throw e;
-            }
-            return new ProbeResult.Unreached("nothing answers on the relay's 127.0.0.1:" + port + " (" + e.getMessage() + ")");
+            connection = BannerProbe.openLoopback(relay, port, timeout);
+        } catch (BannerProbe.NothingAnswers e) {
+            return e.result;
         }
         try (connection; ExecutorService reader = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<String> banner = reader.submit(() -> readBanner(connection.input()));
@@ -70,6 +67,34 @@ final class BannerProbe implements EndToEndProbe {
                 Thread.currentThread().interrupt();
                 return new ProbeResult.Unreached("probe of relay port " + port + " interrupted");
             }
+        }
+    }
+
+    /** Nothing listens on the relay's port; {@link #result} says so. */
+    static final class NothingAnswers extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient ProbeResult.Unreached result;
+
+        NothingAnswers(ProbeResult.Unreached result) {
+            super(result.reason(), null, false, false);
+            this.result = result;
+        }
+    }
+
+    /**
+     * The channel to the relay's {@code 127.0.0.1:port}.
+     *
+     * @throws NothingAnswers when the port refuses while the relay session lives
+     * @throws HostUnreachableException when the relay session itself is lost
+     */
+    static RemoteConnection openLoopback(RemoteShell relay, int port, Duration timeout) throws NothingAnswers {
+        try {
+            return relay.connectLoopback(port, timeout);
+        } catch (HostUnreachableException e) {
+            if (!relay.isOpen()) {
+                throw e;
+            }
+            throw new NothingAnswers(new ProbeResult.Unreached("nothing answers on the relay's 127.0.0.1:" + port + " (" + e.getMessage() + ")"));
         }
     }
 

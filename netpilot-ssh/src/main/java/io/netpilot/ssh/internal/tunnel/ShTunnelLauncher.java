@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +29,7 @@ import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,8 +116,11 @@ final class ShTunnelLauncher implements TunnelLauncher {
                 + "rm -f \"$W/$T.stop\"; "
                 + "if [ -s \"$W/$T.pid\" ] && ! kill -0 \"$(cat \"$W/$T.pid\")\" 2>/dev/null; then rm -f \"$W/$T.pid\"; fi; "
                 + "mkdir -p \"$D/home/.ssh\" || exit 1; "
-                + "printf '%s\\n' " + quote(knownHostsHost + " " + plan.relayHostKey()) + " > \"$D/known_hosts\" || exit 1; "
-                + "printf '%s\\n' " + quote(relay.host() + " " + plan.relayHostKey()) + " > \"$D/home/.ssh/known_hosts\" || exit 1; "
+                // Every relay key, for ssh/autossh ([host]:port form) and for dbclient (host only).
+                + "printf '%s\\n' " + plan.relayHostKeys().stream().map(k -> quote(knownHostsHost + " " + k)).collect(Collectors.joining(" "))
+                + " > \"$D/known_hosts\" || exit 1; "
+                + "printf '%s\\n' " + plan.relayHostKeys().stream().map(k -> quote(relay.host() + " " + k)).collect(Collectors.joining(" "))
+                + " > \"$D/home/.ssh/known_hosts\" || exit 1; "
                 + planWrite(plan)
                 + leaseWrite(plan.leaseTtl())
                 + "cd \"$W\" || exit 1; "

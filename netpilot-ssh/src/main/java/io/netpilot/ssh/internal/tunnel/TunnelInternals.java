@@ -2,6 +2,7 @@ package io.netpilot.ssh.internal.tunnel;
 
 import io.netpilot.core.PortAllocator;
 import io.netpilot.core.spi.EndToEndProbe;
+import io.netpilot.core.spi.IdentityProbe;
 import io.netpilot.core.spi.RelayGateway;
 import io.netpilot.core.spi.TunnelLauncher;
 import io.netpilot.ssh.tunnel.ClientKind;
@@ -27,6 +28,11 @@ public final class TunnelInternals {
     /** The relay port allocator over {@code mkdir} leases. */
     public static PortAllocator portAllocator() {
         return new RelayPortAllocator();
+    }
+
+    /** The identity probe: a key exchange through the relay, compared with the pinned router key. */
+    public static IdentityProbe identityProbe() {
+        return new KexIdentityProbe(System::nanoTime);
     }
 
     /** The SSH banner probe. */

@@ -41,8 +41,9 @@ class OpenSshRelayGatewayTest {
 
         List<String> lines = Files.readAllLines(keys);
         assertThat(lines).hasSize(3).first().isEqualTo("ssh-ed25519 AAAAagent agent@laptop");
-        assertThat(lines.get(1)).isEqualTo("restrict,port-forwarding,permitlisten=\"127.0.0.1:20001\",command=\""
-                + OpenSshRelayGateway.IDLE + " " + t1 + "\" " + KEY + " np:" + t1);
+        assertThat(lines.get(1)).isEqualTo(OpenSshRelayGateway.authorizedKeysLine(KEY, t1,
+                dir.toRealPath() + "/.netpilot-relay/sessions", java.util.Optional.empty()));
+        assertThat(lines.get(1)).startsWith("restrict,port-forwarding,permitlisten=\"127.0.0.1:20001\",permitopen=\"127.0.0.1:1\",command=");
         assertThat(lines.get(2)).contains("permitlisten=\"127.0.0.1:20002\"").endsWith("np:" + t2);
         assertThat(Files.getPosixFilePermissions(keys)).hasToString("[OWNER_READ, OWNER_WRITE]");
 
@@ -50,6 +51,8 @@ class OpenSshRelayGatewayTest {
         gateway.revoke(relay, t1);
         assertThat(Files.readAllLines(keys)).hasSize(2).noneMatch(l -> l.contains(t1.value())).anyMatch(l -> l.contains(t2.value()));
         assertThat(dir.resolve("ssh")).isDirectoryNotContaining("glob:**np-*");
+        assertThat(dir.resolve(".netpilot-relay/sessions/" + t1)).doesNotExist();
+        assertThat(dir.resolve(".netpilot-relay/sessions/" + t2)).exists();
     }
 
     @Test

@@ -1,15 +1,10 @@
-package io.netpilot.cli;
+package io.netpilot.state.internal.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.netpilot.cli.internal.ControlClient;
-import io.netpilot.cli.internal.ControlServer;
-import io.netpilot.cli.internal.StatusDocument;
-import io.netpilot.core.InvalidInputException;
+import io.netpilot.core.Agent;
 import io.netpilot.testkit.Binaries;
 import io.netpilot.testkit.TestTimeouts;
 import java.io.IOException;
@@ -20,7 +15,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a real client process running as user {@code nobody} is stopped by the socket's 0600 mode at
  * connect() and, when the mode is opened up, by the SO_PEERCRED check before any request is handled.
  */
-class ControlServerTest {
+class ControlPeerTest {
     private static final int NOBODY = 65534;
     private static final Duration PROCESS_TIMEOUT = TestTimeouts.scaled(Duration.ofSeconds(30));
 
@@ -71,7 +65,7 @@ class ControlServerTest {
     @TempDir
     Path dir;
 
-    private final AtomicInteger handled = new AtomicInteger();
+    private final FakeAgent agent = new FakeAgent();
     private Path socket;
     private ControlServer server;
     private final List<Process> started = new ArrayList<>();
@@ -79,15 +73,7 @@ class ControlServerTest {
     @BeforeEach
     void startServer() throws IOException {
         socket = dir.resolve("agent.sock");
-        server = ControlServer.start(socket, (request, emit) -> {
-            handled.incrementAndGet();
-            return switch (request.path("op").asText()) {
-                case "ping" -> ControlServer.ok().put("pong", true);
-                case "bad" -> throw new InvalidInputException("the router address 'x y' has a space: give host[:port]");
-                case "boom" -> throw new IllegalStateException("something broke inside");
-                default -> ControlServer.error("unknown op");
-            };
-        });
+        server = ControlServer.start(socket, agent, () -> {}, ControlServer.Limits.DEFAULTS);
     }
 
     @AfterEach
@@ -103,30 +89,9 @@ class ControlServerTest {
     void theAgentsOwnUserGetsAnAnswerOnAnOwnerOnlySocket() throws IOException {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
 
-        try (ControlClient client = ControlClient.connect(socket).orElseThrow()) {
-            JsonNode reply = client.call(ping());
-            assertThat(reply.path("ok").asBoolean()).isTrue();
-            assertThat(reply.path("pong").asBoolean()).isTrue();
-        }
-        assertThat(handled).hasValue(1);
-    }
-
-    @Test
-    void aHandlerFailureBecomesAnErrorLineWithItsExitCodeAndTheConnectionGoesOn() {
-        try (ControlClient client = ControlClient.connect(socket).orElseThrow()) {
-            assertThatThrownBy(() -> client.call(op("bad")))
-                    .isInstanceOfSatisfying(ControlClient.AgentReplyException.class, e -> {
-                        assertThat(e.exitCode()).isEqualTo(2);
-                        assertThat(e.getMessage()).contains("has a space");
-                    });
-            assertThatThrownBy(() -> client.call(op("boom")))
-                    .isInstanceOfSatisfying(ControlClient.AgentReplyException.class, e -> {
-                        assertThat(e.exitCode()).isEqualTo(1);
-                        assertThat(e.getMessage()).isEqualTo("something broke inside");
-                    });
-            assertThat(client.call(ping()).path("pong").asBoolean()).isTrue();
-        }
-        assertThat(handled).hasValue(3);
+        Agent remote = ControlClient.attach(socket).orElseThrow();
+        assertThat(remote.tunnels()).isEmpty();
+        assertThat(agent.calls).hasValue(1);
     }
 
     @Test
@@ -137,7 +102,7 @@ class ControlServerTest {
 
         assertThat(run.output()).contains("CONNECT-FAILED").containsIgnoringCase("permission denied");
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(handled).hasValue(0);
+        assertThat(agent.calls).hasValue(0);
     }
 
     @Test
@@ -151,18 +116,15 @@ class ControlServerTest {
         String line = run.output().lines().filter(l -> l.startsWith("REPLY ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no reply line from the peer client: " + run.output()))
                 .substring("REPLY ".length());
-        JsonNode reply = StatusDocument.JSON.readTree(line);
-        assertThat(reply.path("ok").isBoolean()).isTrue();
-        assertThat(reply.path("ok").asBoolean()).isFalse();
-        assertThat(reply.path("error").asText()).startsWith("refused: ");
-        assertThat(reply.has("pong")).isFalse();
-        assertThat(handled).hasValue(0);
+        JsonNode reply = Wire.JSON.readTree(line);
+        assertThat(reply.path("reply").asText()).isEqualTo("failed");
+        assertThat(reply.path("kind").asText()).isEqualTo("refused");
+        assertThat(reply.path("message").asText()).startsWith("refused: ");
 
-        // The refusal ended only that connection: the agent's own user is still served.
-        try (ControlClient own = ControlClient.connect(socket).orElseThrow()) {
-            assertThat(own.call(ping()).path("pong").asBoolean()).isTrue();
-        }
-        assertThat(handled).hasValue(1);
+        // The refusal ended only that connection, before any request reached the agent; its own user is still served.
+        assertThat(agent.calls).hasValue(0);
+        assertThat(ControlClient.attach(socket).orElseThrow().tunnels()).isEmpty();
+        assertThat(agent.calls).hasValue(1);
     }
 
     /** Writes the peer client into the temp dir and lets user nobody reach it and the socket by name. */
@@ -198,16 +160,6 @@ class ControlServerTest {
 
     private static int currentUid() throws IOException {
         return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    }
-
-    private static ObjectNode ping() {
-        return op("ping");
-    }
-
-    private static ObjectNode op(String name) {
-        ObjectNode n = StatusDocument.JSON.createObjectNode();
-        n.put("op", name);
-        return n;
     }
 
     private record PeerRun(int exitCode, String output) {}
