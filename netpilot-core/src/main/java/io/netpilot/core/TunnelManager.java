@@ -83,6 +83,7 @@ public interface TunnelManager extends AutoCloseable {
      * outcome arrives as events and in {@link #tunnel(TunnelId)}. A {@link #disconnect} meanwhile
      * cancels the repair.
      *
+     * @param id the tunnel
      * @throws TunnelNotFoundException when no such tunnel is supervised
      */
     void retry(TunnelId id);
@@ -100,8 +101,9 @@ public interface TunnelManager extends AutoCloseable {
      *
      * @return what was taken back and what was stopped
      * @throws RouterUnreachableException when the router cannot be reached
-     * @throws HostKeyUnknownException, HostKeyMismatchException, AuthenticationFailedException when
-     *     the router refused the login; nothing was changed
+     * @throws HostKeyUnknownException when the router's host key is not pinned; nothing was changed
+     * @throws HostKeyMismatchException when the router's host key changed; nothing was changed
+     * @throws AuthenticationFailedException when the router refused the login; nothing was changed
      */
     RediscoveryReport rediscover(RouterEndpoint router, Credentials credentials);
 
