@@ -120,15 +120,20 @@ class SupervisionCommandsIT {
         assertThat(tunnels()).extracting(t -> t.path("id").asText()).containsExactly(onB);
         assertThat(b.livePids()).isNotEmpty();
 
+        NetPilotProcess.stopAgentOf(Path.of(h)); // its clean exit stops B's processes; B's tunnel stays wanted
+        await().atMost(TestTimeouts.scaled(Duration.ofSeconds(30))).until(() -> !NetPilotProcess.status(dir, Path.of(h))
+                .path("agentRunning").asBoolean());
+
         var refused = NetPilotProcess.run(dir, "--home", h, "cleanup", "--router", b.address().toString());
         assertThat(refused.exitCode()).as("cleanup refuses a router this home still wants").isNotZero();
-        assertThat(refused.err()).contains(onB);
-        var cleanA = NetPilotProcess.run(dir, "--home", h, "cleanup", "--router", a.address().toString());
-        assertThat(cleanA.exitCode()).as(cleanA.err()).isZero();
+        assertThat(refused.err()).contains(onB).contains("disconnect");
+        var forced = NetPilotProcess.run(dir, "--home", h, "cleanup", "--force", "--router", b.address().toString());
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).until(() -> b.livePids().isEmpty());
 
         var all = NetPilotProcess.run(dir, "--home", h, "disconnect", "--all");
         assertThat(all.exitCode()).as(all.err()).isZero();
-        await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).until(() -> b.livePids().isEmpty());
+        assertThat(all.out()).contains(onB);
         assertThat(tunnels()).isEmpty();
         assertThat(Files.readAllLines(rig.relay.authorizedKeysFile())).noneMatch(l -> l.contains("np_"));
     }
