@@ -110,6 +110,9 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
             }
             return Hosts.onRouter(rec.spec(), () -> launcher.inspect(router, token)).alive();
         } catch (NetPilotException e) {
+            if (t.supervision().stopRequested()) {
+                return true; // interrupted by a disconnect or the agent's exit: not a renewal problem
+            }
             LOG.warn("could not renew the lease of {}: {}", t.id(), e.getMessage());
             t.leaseRenewalFailed(e.getMessage());
             return true;

@@ -57,9 +57,7 @@ public final class Wire {
                     TunnelState.of(state, Optional.ofNullable(reason)), port == null ? OptionalInt.empty() : OptionalInt.of(port),
                     from, Optional.ofNullable(established).map(Instant::parse),
                     Optional.ofNullable(lastHeartbeat).map(Instant::parse), rtt,
-                    metrics == null ? new TunnelSnapshot(new TunnelId(id), SshAddress.parse(router), SshAddress.parse(relay),
-                            TunnelState.STOPPED, OptionalInt.empty(), from, Optional.empty(), Optional.empty(), rtt).metrics()
-                            : metrics.toMetrics(),
+                    metrics == null ? new TunnelMetrics(rtt, rtt, rtt, 0, 0, Optional.empty(), from, 0) : metrics.toMetrics(),
                     Optional.ofNullable(nextAttempt).map(Instant::parse));
         }
     }
