@@ -145,6 +145,25 @@ class SupervisionTest {
     }
 
     @Test
+    void aDisconnectCancelsARepairInFlight() {
+        TunnelManager m = h.manager(Harness.FAST.withProbing(Duration.ofMillis(30), Duration.ofSeconds(10), 2)
+                .withConnectWait(Duration.ofSeconds(20), Duration.ofMillis(10)));
+        TunnelSnapshot up = m.connect(h.request("r1.example"));
+        FakeWorld.FakeRouter r = h.world.router("r1.example");
+        h.world.failAt = FakeWorld.Step.PROBE; // a relaunch then waits up to 10 s for its probe
+        r.reboot();
+        await().atMost(Duration.ofSeconds(5)).until(() -> r.launched.size() == 2); // the repair relaunched and now waits
+
+        long start = System.nanoTime();
+        m.disconnect(up.id());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the repair's wait was cut short").isLessThan(Duration.ofSeconds(8));
+        assertThat(m.tunnel(up.id())).isEmpty();
+        assertThat(r.aliveSups()).isEmpty();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> r.launched.size() == 2);
+    }
+
+    @Test
     void probesFeedTheMetrics() {
         TunnelManager m = h.manager();
         TunnelSnapshot up = m.connect(h.request("r1.example"));
