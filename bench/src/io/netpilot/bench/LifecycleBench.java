@@ -205,7 +205,7 @@ public final class LifecycleBench {
     }
 
     /** Polls {@code 127.0.0.1:port} until a plain TCP client reads {@code SSH-2.0-}. */
-    private static void awaitBanner(int port, Process owner) throws InterruptedException {
+    static void awaitBanner(int port, Process owner) throws InterruptedException {
         long deadline = System.nanoTime() + BOUND.toNanos();
         String last = "nothing";
         while (System.nanoTime() < deadline) {
