@@ -58,7 +58,7 @@ final class StatusCommand implements Callable<Integer> {
         List<PendingRevocation> pending = persisted.pending();
         problems.forEach(root.console::warn);
         if (json) {
-            var doc = StatusDocument.status(running, tunnels);
+            var doc = StatusDocument.status(running, tunnels, Instant.now());
             StatusDocument.pendingRevocations(doc, pending);
             var list = doc.putArray("problems");
             problems.forEach(list::add);

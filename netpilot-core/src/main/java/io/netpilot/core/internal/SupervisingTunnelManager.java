@@ -15,6 +15,7 @@ import io.netpilot.core.Subscription;
 import io.netpilot.core.TunnelEventListener;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelManager;
+import io.netpilot.core.TunnelNotFoundException;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelSpec;
@@ -60,11 +61,13 @@ final class SupervisingTunnelManager implements TunnelManager {
     private final Cleaner cleaner;
     private final RelayRevocations relayTidy;
     private final Duration relayTidyInterval;
+    private final Breakers breakers;
 
     SupervisingTunnelManager(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway,
             PortAllocator allocator, EndToEndProbe probe, RemoteProcessController processes, StateStore store,
             Clock clock, ManagerSettings settings, RandomGenerator random, Managers.RelaySafety relaySafety) {
         this.store = store;
+        this.breakers = new Breakers(settings);
         this.recorder = new Recorder(store, events, clock);
         this.relayTidyInterval = relaySafety.retryInterval();
         RouterIdentity identity = new RouterIdentity(relaySafety.agent(), relaySafety.identityProbe(), probe, allocator,
@@ -74,8 +77,8 @@ final class SupervisingTunnelManager implements TunnelManager {
         Teardown teardown = new Teardown(connector, launcher, gateway, identity, processes, store, settings.stopPolicy(), relayTidy);
         TunnelStarter starter = new TunnelStarter(launcher, gateway, identity, probe, store, settings, teardown, tokens);
         this.bringUp = new BringUp(connector, launcher, starter, teardown, registry, recorder);
-        HealthCheck health = new HealthCheck(connector, launcher, identity, bringUp, recorder, store, settings);
-        this.supervisor = new Supervisor(health, recorder, registry, settings);
+        HealthCheck health = new HealthCheck(connector, launcher, gateway, identity, bringUp, recorder, store, settings);
+        this.supervisor = new Supervisor(health, recorder, registry, settings, breakers);
         this.restorer = new Restorer(connector, launcher, identity, bringUp, supervisor, registry, recorder, store, settings);
         this.rediscovery = new Rediscovery(connector, launcher, teardown, restorer, supervisor, registry, recorder, store);
         this.cleaner = new Cleaner(connector, launcher, processes, teardown, registry, recorder, store, settings.stopPolicy());
@@ -185,7 +188,17 @@ final class SupervisingTunnelManager implements TunnelManager {
     @Override
     public void networkChanged() {
         LOG.info("network changed; probing every tunnel now");
+        breakers.halfOpenAll();
         registry.wakeAll();
+    }
+
+    @Override
+    public void retry(TunnelId id) {
+        ensureOpen();
+        Tunnel t = registry.get(id).filter(x -> x.supervision().running())
+                .orElseThrow(() -> new TunnelNotFoundException("no supervised tunnel " + id + "; `netpilot status` lists them"));
+        LOG.info("retry of {} asked for", id);
+        t.supervision().retryNow();
     }
 
     @Override
