@@ -33,7 +33,7 @@ class BrokenHomeIT {
     static Stream<Arguments> brokenHomes() {
         return Stream.of(
                 Arguments.of("a newer schemaVersion", (Breakage) h -> Files.writeString(h.resolve("tunnel-state.json"),
-                        "{\"schemaVersion\":3,\"tunnels\":[]}"), "schemaVersion 3"),
+                        "{\"schemaVersion\":4,\"tunnels\":[]}"), "schemaVersion 4"),
                 Arguments.of("a directory as tunnel-state.json", (Breakage) h -> Files.createDirectory(h.resolve("tunnel-state.json")),
                         "tunnel-state.json is a directory"),
                 Arguments.of("a FIFO as tunnel-state.json", (Breakage) h -> mkfifo(h.resolve("tunnel-state.json")),

@@ -292,6 +292,9 @@ public final class NetPilotBuilder {
                     .connector(t.connector()).launcher(t.launcher()).relayGateway(t.relayGateway())
                     .portAllocator(t.portAllocator()).probe(t.probe()).processes(t.processes())
                     .store(store).clock(clock).settings(settings)
+                    // this agent's name on shared relays, stable per home: derived from its key
+                    .agentId(AgentId.of(HostKeyFingerprint.ofPublicKey(t.agentPublicKey()).value()))
+                    .identityProbe(t.identityProbe())
                     .build();
             store.problems().forEach(p -> LOG.warn("state file was unreadable and has been set aside: {}", p.message()));
             return new NetPilot(config, lock, store, t, manager, agent);

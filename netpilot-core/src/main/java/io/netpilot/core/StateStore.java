@@ -71,6 +71,24 @@ public interface StateStore {
      */
     RouterConnection updateRouterConnection(SshAddress address, UnaryOperator<RouterConnection> change);
 
+    /** Every relay revocation that is still to be finished, oldest first. */
+    List<PendingRevocation> pendingRevocations();
+
+    /**
+     * Records {@code pending}, replacing one for the same token.
+     *
+     * @throws StateCorruptException when it cannot be written
+     */
+    void savePendingRevocation(PendingRevocation pending);
+
+    /**
+     * Forgets the pending revocation of {@code token}.
+     *
+     * @return whether one was stored
+     * @throws StateCorruptException when it cannot be written
+     */
+    boolean removePendingRevocation(CleanupToken token);
+
     /** The files found unreadable at start, and where each was moved; empty when all was well. */
     List<StateProblem> problems();
 }

@@ -2,11 +2,13 @@ package io.netpilot.core;
 
 import io.netpilot.core.internal.Managers;
 import io.netpilot.core.spi.EndToEndProbe;
+import io.netpilot.core.spi.IdentityProbe;
 import io.netpilot.core.spi.RelayGateway;
 import io.netpilot.core.spi.ShellConnector;
 import io.netpilot.core.spi.TunnelLauncher;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -18,11 +20,17 @@ import java.util.random.RandomGenerator;
  * TunnelManager manager = TunnelManagers.builder()
  *         .connector(connector).launcher(launcher).relayGateway(gateway).portAllocator(allocator)
  *         .probe(probe).processes(processes).store(store)
+ *         .agentId(AgentId.of(agentKeyFingerprint)).identityProbe(identityProbe)
  *         .clock(Clock.systemUTC()).settings(ManagerSettings.DEFAULTS)
  *         .build();
  * }</pre>
  */
 public final class TunnelManagers {
+    /** How often a running tunnel's identity is checked by default: a key exchange costs a small router real CPU. */
+    public static final Duration DEFAULT_IDENTITY_CHECK_INTERVAL = Duration.ofMinutes(5);
+    /** How often pending revocations are retried by default. */
+    public static final Duration DEFAULT_REVOCATION_RETRY_INTERVAL = Duration.ofMinutes(3);
+
     private TunnelManagers() {}
 
     /** A builder with the system clock, {@link ManagerSettings#DEFAULTS} and no SPIs yet. */
@@ -45,6 +53,10 @@ public final class TunnelManagers {
         private Clock clock = Clock.systemUTC();
         private ManagerSettings settings = ManagerSettings.DEFAULTS;
         private RandomGenerator random;
+        private AgentId agentId;
+        private IdentityProbe identityProbe;
+        private Duration identityCheckInterval = DEFAULT_IDENTITY_CHECK_INTERVAL;
+        private Duration revocationRetryInterval = DEFAULT_REVOCATION_RETRY_INTERVAL;
 
         private Builder() {}
 
@@ -94,6 +106,48 @@ public final class TunnelManagers {
             return this;
         }
 
+        /**
+         * This agent's id on shared relays: its key lines, session markers and port leases carry it, so
+         * its sweeps remove only its own. Derive it from something the agent keeps, such as its key's
+         * fingerprint, so it is the same after a restart.
+         */
+        public Builder agentId(AgentId value) {
+            this.agentId = Objects.requireNonNull(value, "agentId");
+            return this;
+        }
+
+        /** Proves that a relay port reaches the router's pinned host key (a key exchange through the tunnel). */
+        public Builder identityProbe(IdentityProbe value) {
+            this.identityProbe = Objects.requireNonNull(value, "identityProbe");
+            return this;
+        }
+
+        /**
+         * How often a running tunnel's identity is checked (the checks in between are the cheap liveness
+         * probe); {@link #DEFAULT_IDENTITY_CHECK_INTERVAL} by default.
+         */
+        public Builder identityCheckInterval(Duration value) {
+            this.identityCheckInterval = positive(value, "identityCheckInterval");
+            return this;
+        }
+
+        /**
+         * How often pending revocations are retried and the relays swept while the agent runs (also at
+         * {@code restore()} and {@code cleanup}); {@link #DEFAULT_REVOCATION_RETRY_INTERVAL} by default.
+         */
+        public Builder revocationRetryInterval(Duration value) {
+            this.revocationRetryInterval = positive(value, "revocationRetryInterval");
+            return this;
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, not " + value);
+            }
+            return value;
+        }
+
         /** The source of cleanup-token nonces; a {@link SecureRandom} by default. */
         public Builder random(RandomGenerator value) {
             this.random = Objects.requireNonNull(value, "random");
@@ -110,7 +164,9 @@ public final class TunnelManagers {
             return Managers.supervising(
                     require(connector, "connector"), require(launcher, "launcher"), require(relayGateway, "relayGateway"),
                     require(portAllocator, "portAllocator"), require(probe, "probe"), require(processes, "processes"),
-                    require(store, "store"), clock, settings, random == null ? new SecureRandom() : random);
+                    require(store, "store"), clock, settings, random == null ? new SecureRandom() : random,
+                    new Managers.RelaySafety(require(agentId, "agentId"), require(identityProbe, "identityProbe"),
+                            identityCheckInterval, revocationRetryInterval));
         }
 
         private static <T> T require(T value, String name) {

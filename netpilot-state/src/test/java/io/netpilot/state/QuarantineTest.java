@@ -57,7 +57,7 @@ class QuarantineTest {
                 Arguments.of("not JSON", (Function<String, String>) valid -> "tunnels: all of them, please"),
                 Arguments.of("trailing garbage", (Function<String, String>) valid -> valid + "}{"),
                 Arguments.of("a JSON array", (Function<String, String>) valid -> "[1,2,3]"),
-                Arguments.of("no schemaVersion", (Function<String, String>) valid -> valid.replace("\"schemaVersion\" : 2,", "")),
+                Arguments.of("no schemaVersion", (Function<String, String>) valid -> valid.replace("\"schemaVersion\" : 3,", "")),
                 Arguments.of("tunnels of the wrong type", (Function<String, String>) valid -> "{\"schemaVersion\":1,\"tunnels\":\"t1\"}"),
                 Arguments.of("port of the wrong type", (Function<String, String>) valid -> valid.replace("\"port\" : 20001", "\"port\" : \"twenty\"")),
                 Arguments.of("fractional port", (Function<String, String>) valid -> valid.replace("\"port\" : 20001", "\"port\" : 20001.5")),
@@ -134,7 +134,7 @@ class QuarantineTest {
     @Test
     void aNewerSchemaIsRefusedAndNoFileChanges() throws IOException {
         NetPilotHome home = populated();
-        String newer = Files.readString(home.portAllocationsFile()).replace("\"schemaVersion\" : 2", "\"schemaVersion\" : 3");
+        String newer = Files.readString(home.portAllocationsFile()).replace("\"schemaVersion\" : 3", "\"schemaVersion\" : 4");
         Files.writeString(home.portAllocationsFile(), newer);
         // Even a corrupt neighbour is not moved aside when the start is refused.
         Files.writeString(home.tunnelStateFile(), "{ truncated");
@@ -142,7 +142,7 @@ class QuarantineTest {
 
         assertThatThrownBy(() -> StateStores.open(home, CLOCK))
                 .isInstanceOf(UnsupportedSchemaException.class)
-                .hasMessageContaining("schemaVersion 3")
+                .hasMessageContaining("schemaVersion 4")
                 .hasMessageContaining("upgrade");
 
         assertThat(listing(home)).isEqualTo(before);

@@ -51,7 +51,7 @@ class RememberedKeysTest {
         assertThat(tunnel.path("relay").path("keyFile").asText()).isEqualTo("/keys/relay_ed25519");
         assertThat(tunnel.path("router").path("keyFile").isNull()).as("the agent's own key is not named").isTrue();
         JsonNode routers = JSON.readTree(home.routerConnectionsFile().toFile());
-        assertThat(routers.path("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(routers.path("schemaVersion").asInt()).isEqualTo(3);
         assertThat(routers.path("routers").get(0).path("relayKeyFile").asText()).isEqualTo("/keys/relay_ed25519");
     }
 

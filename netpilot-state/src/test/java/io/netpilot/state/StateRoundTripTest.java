@@ -94,7 +94,7 @@ class StateRoundTripTest {
         String text = Files.readString(home.tunnelStateFile());
         assertThat(text).as("pretty-printed for people").contains("\n  \"tunnels\"").endsWith("}\n");
         JsonNode tunnels = json.readTree(text);
-        assertThat(tunnels.get("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(tunnels.get("schemaVersion").asInt()).isEqualTo(3);
         JsonNode t = tunnels.get("tunnels").get(0);
         assertThat(t.fieldNames()).toIterable().containsExactly("id", "router", "relay", "targetPort", "portRange",
                 "requestedPort", "leaseTtlSeconds", "port", "token", "state", "reason", "established", "lastHeartbeat");
@@ -116,7 +116,7 @@ class StateRoundTripTest {
         assertThat(minimal.get("state").asText()).isEqualTo("CONNECTING");
 
         JsonNode lease = json.readTree(home.portAllocationsFile().toFile());
-        assertThat(lease.get("schemaVersion").asInt()).isEqualTo(2);
+        assertThat(lease.get("schemaVersion").asInt()).isEqualTo(3);
         assertThat(lease.get("leases").get(0).fieldNames()).toIterable().containsExactly("relay", "port", "router", "leasedAt");
         assertThat(lease.get("leases").get(0).get("router").asText()).matches("[0-9a-f]{16}");
 

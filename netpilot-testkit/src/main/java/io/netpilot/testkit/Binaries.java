@@ -42,6 +42,23 @@ public final class Binaries {
     }
 
     /**
+     * Returns when this test runs as root (to add accounts, mount namespaces), else skips it, or fails
+     * it when {@code CI=true}, saying {@code why} root is needed.
+     *
+     * @throws org.opentest4j.TestAbortedException when not root outside CI (the test is skipped)
+     * @throws AssertionFailedError when not root and {@code CI=true}
+     */
+    public static void requireRoot(String why) {
+        if ("root".equals(System.getProperty("user.name"))) {
+            return;
+        }
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionFailedError(why + " (CI=true, so this fails instead of skipping)");
+        }
+        Assumptions.abort(why);
+    }
+
+    /**
      * The executable {@code name} if it is installed; see {@link SystemBinaries#find}.
      *
      * @throws IllegalArgumentException when {@code name} is not a plain file name

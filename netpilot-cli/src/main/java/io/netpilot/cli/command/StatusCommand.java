@@ -4,6 +4,7 @@ import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.ExitCode;
 import io.netpilot.cli.internal.StatusDocument;
 import io.netpilot.cli.internal.StatusTable;
+import io.netpilot.core.PendingRevocation;
 import io.netpilot.core.Agent;
 import io.netpilot.core.TunnelSnapshot;
 import java.nio.file.Files;
@@ -37,33 +38,37 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path homePath = root.homePath();
-        boolean running;
-        List<TunnelSnapshot> tunnels;
+        List<TunnelSnapshot> tunnels = List.of();
         List<String> problems = List.of();
         Optional<Agent> agent = Agents.attach(homePath);
-        if (agent.isPresent()) {
+        boolean running = agent.isPresent();
+        if (running) {
             try (Agent live = agent.get()) {
                 tunnels = live.tunnels();
-                running = true;
             }
-        } else {
-            running = false;
-            Agents.Persisted persisted = Files.isDirectory(homePath)
-                    ? Agents.persistedTunnels(root.openHome())
-                    : new Agents.Persisted(List.of(), List.of());
+        }
+        // the state files are always current (every change is written before it is told), so they say what is pending
+        Agents.Persisted persisted = Files.isDirectory(homePath)
+                ? Agents.persistedTunnels(root.openHome())
+                : new Agents.Persisted(List.of(), List.of(), List.of());
+        if (!running) {
             tunnels = persisted.tunnels();
             problems = persisted.problems();
         }
+        List<PendingRevocation> pending = persisted.pending();
         problems.forEach(root.console::warn);
         if (json) {
             var doc = StatusDocument.status(running, tunnels, Instant.now());
+            StatusDocument.pendingRevocations(doc, pending);
             var list = doc.putArray("problems");
             problems.forEach(list::add);
             root.console.println(doc.toPrettyString());
         } else if (tunnels.isEmpty()) {
             root.console.println("no tunnels" + (running ? "" : " (no agent running)"));
+            StatusTable.pending(pending, Instant.now()).forEach(root.console::println);
         } else {
             StatusTable.render(tunnels, Instant.now()).forEach(root.console::println);
+            StatusTable.pending(pending, Instant.now()).forEach(root.console::println);
             if (!running) {
                 root.console.println("(no agent running: states are the last ones seen)");
             }

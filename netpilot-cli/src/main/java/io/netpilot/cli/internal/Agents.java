@@ -4,6 +4,7 @@ import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.ProvisionException;
 import com.google.inject.Stage;
+import io.netpilot.core.PendingRevocation;
 import io.netpilot.core.Agent;
 import io.netpilot.core.CleanupReport;
 import io.netpilot.core.Credentials;
@@ -156,7 +157,7 @@ public final class Agents {
     public static Persisted persistedTunnels(NetPilotHome home) {
         StateStore view = NetPilot.builder().home(home.root()).readState();
         return new Persisted(view.tunnels().stream().map(StatusDocument::fromRecord).toList(),
-                view.problems().stream().map(StateProblem::message).toList());
+                view.problems().stream().map(StateProblem::message).toList(), view.pendingRevocations());
     }
 
     /**
@@ -164,8 +165,9 @@ public final class Agents {
      *
      * @param tunnels the wanted tunnels, in their last known states
      * @param problems the files that could not be read
+     * @param pending relay revocations a disconnect could not finish, which the agent retries
      */
-    public record Persisted(List<TunnelSnapshot> tunnels, List<String> problems) {}
+    public record Persisted(List<TunnelSnapshot> tunnels, List<String> problems, List<PendingRevocation> pending) {}
 
     /**
      * Logs in to the router with a password once and installs the agent's key there. Needs no lock, so it
@@ -232,7 +234,7 @@ public final class Agents {
         for (CleanupReport.Entry e : report.entries()) {
             String what = e.tunnel().map(TunnelId::value).orElse("tunnel") + " on " + e.router();
             if (e.error().isPresent()) {
-                console.warn(what + ": " + e.error().get() + " (left to its lease)");
+                console.warn(what + ": " + e.error().get());
             } else {
                 console.println(verb + " " + what + ": " + e.stopped().size() + " process(es)"
                         + (e.survivors().isEmpty() ? "" : ", " + e.survivors().size() + " SURVIVED"));

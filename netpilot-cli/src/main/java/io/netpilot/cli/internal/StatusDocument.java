@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netpilot.core.PendingRevocation;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.TunnelEvent;
 import io.netpilot.core.TunnelId;
@@ -36,6 +37,23 @@ public final class StatusDocument {
         ArrayNode list = doc.putArray("tunnels");
         tunnels.forEach(t -> list.add(tunnel(t, now)));
         return doc;
+    }
+
+    /**
+     * Adds {@code pendingRevocations} to {@code doc}: relay authorizations a disconnect could not take
+     * back, which the agent retries.
+     */
+    public static void pendingRevocations(ObjectNode doc, List<PendingRevocation> pending) {
+        ArrayNode list = doc.putArray("pendingRevocations");
+        for (PendingRevocation p : pending) {
+            ObjectNode n = list.addObject();
+            n.put("token", p.token().value());
+            n.put("tunnel", p.spec().id().value());
+            n.put("relay", p.spec().relay().address().toString());
+            n.put("port", p.token().port());
+            n.put("since", p.since().toString());
+            n.put("reason", p.reason());
+        }
     }
 
     public static ObjectNode tunnel(TunnelSnapshot t, Instant now) {

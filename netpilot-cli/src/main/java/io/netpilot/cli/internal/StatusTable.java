@@ -1,14 +1,22 @@
 package io.netpilot.cli.internal;
 
+import io.netpilot.core.PendingRevocation;
 import io.netpilot.core.TunnelSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The human table of {@code status}: one line per tunnel, columns aligned. Stateless. */
+/** The human table of {@code status}: one line per tunnel, columns aligned, then pending revocations. Stateless. */
 public final class StatusTable {
     private StatusTable() {}
+
+    /** One line per revocation the agent still has to finish on a relay. */
+    public static List<String> pending(List<PendingRevocation> pending, Instant now) {
+        return pending.stream().map(p -> "pending revocation of " + p.spec().id() + " (" + p.token() + ") on relay "
+                + p.spec().relay().address().hostAndPort() + " port " + p.token().port() + ", since "
+                + Durations.human(Duration.between(p.since(), now).abs()) + " ago: " + p.reason()).toList();
+    }
 
     public static List<String> render(List<TunnelSnapshot> tunnels, Instant now) {
         List<String[]> rows = new ArrayList<>();

@@ -57,7 +57,8 @@ record BringUp(ShellConnector connector, TunnelLauncher launcher, TunnelStarter 
             TunnelStarter.Started s = starter.onFreePort(spec, router, relay, routerKey::join, spec.requestedPort(),
                     starter.portsOfOtherTunnels(spec), undo);
             Instant now = recorder.now();
-            TunnelRecord up = new TunnelRecord(spec, OptionalInt.of(s.port()), Optional.of(s.token()),
+            // remembered with its router's host key, so its lease owner and identity are known without a router session
+            TunnelRecord up = new TunnelRecord(RouterIdentity.pinned(spec, router), OptionalInt.of(s.port()), Optional.of(s.token()),
                     TunnelState.UP, Optional.of(now), Optional.of(now));
             recorder.launched(t, up, s.rtt(), s.firstPort(), s.why());
             undo.clear();

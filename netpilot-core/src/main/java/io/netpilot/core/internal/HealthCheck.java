@@ -8,7 +8,6 @@ import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.TunnelState;
-import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.ProbeResult;
 import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.core.spi.RelayGateway;
@@ -30,9 +29,13 @@ import org.slf4j.LoggerFactory;
  * reason, not {@code ROUTER_UNREACHABLE}: it carries traffic. {@code ROUTER_UNREACHABLE} and
  * {@code RELAY_UNREACHABLE} mean the probe fails and that host is why.
  *
+ * <p>A check is the cheap liveness probe, or every few minutes (and until it passes again) the identity
+ * check that the port reaches this router's host key ({@link RouterIdentity#check}); a port that answers
+ * with another router's key counts as a failed probe, with that reason, so the tunnel is not {@code UP}.
+ *
  * <p>A record only to hold its collaborators, not a value.
  */
-record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, EndToEndProbe probe, BringUp bringUp,
+record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, RouterIdentity identity, BringUp bringUp,
         Recorder recorder, StateStore store, ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
 
@@ -45,7 +48,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         boolean relayDown = false;
         try {
             RemoteShell relay = t.relay(connector);
-            result = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
+            result = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, () -> t.router(connector)));
         } catch (HostUnreachableException e) {
             t.dropRelay();
             result = new ProbeResult.Unreached(e.getMessage());
@@ -150,7 +153,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         if (!status.alive()) {
             return Diagnosis.RELAUNCH;
         }
-        ProbeResult again = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
+        ProbeResult again = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, () -> router));
         if (again instanceof ProbeResult.Reached reached) {
             LOG.info("tunnel {} answers again by itself", t.id());
             recorder.up(t, reached, false);

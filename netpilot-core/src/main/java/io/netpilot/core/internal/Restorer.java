@@ -7,7 +7,6 @@ import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.TunnelState;
-import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.ProbeResult;
 import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.core.spi.RouterTunnelStatus;
@@ -27,7 +26,7 @@ import org.slf4j.MDC;
  *
  * <p>A record only to hold its collaborators, not a value.
  */
-record Restorer(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe probe, BringUp bringUp,
+record Restorer(ShellConnector connector, TunnelLauncher launcher, RouterIdentity identity, BringUp bringUp,
         Supervisor supervisor, TunnelRegistry registry, Recorder recorder, StateStore store,
         ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
@@ -100,7 +99,8 @@ record Restorer(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe
             RemoteShell router = t.router(connector);
             RouterTunnelStatus status = Hosts.onRouter(spec, () -> launcher.inspect(router, token));
             if (status.alive()) {
-                ProbeResult r = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
+                // adopt only what proves to be this router: its host key, through the relay port
+                ProbeResult r = Hosts.onRelay(spec, () -> identity.verify(spec, relay, port, RouterIdentity.keyOf(router)));
                 if (r instanceof ProbeResult.Reached reached) {
                     Hosts.runOnRouter(spec, () -> launcher.renewLease(router, token, spec.leaseTtl()));
                     LOG.info("adopted the running tunnel {} on relay port {}", t.id(), port);

@@ -1,9 +1,11 @@
 package io.netpilot.core.internal;
 
 import io.netpilot.core.CleanupReport;
+import io.netpilot.core.CleanupToken;
 import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.ManagerSettings;
+import io.netpilot.core.PendingRevocation;
 import io.netpilot.core.PortAllocator;
 import io.netpilot.core.RediscoveryReport;
 import io.netpilot.core.RemoteProcessController;
@@ -24,11 +26,13 @@ import io.netpilot.core.spi.TunnelLauncher;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,20 +59,27 @@ final class SupervisingTunnelManager implements TunnelManager {
     private final Restorer restorer;
     private final Rediscovery rediscovery;
     private final Cleaner cleaner;
+    private final RelayRevocations relayTidy;
+    private final Duration relayTidyInterval;
     private final Breakers breakers;
 
     SupervisingTunnelManager(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway,
             PortAllocator allocator, EndToEndProbe probe, RemoteProcessController processes, StateStore store,
-            Clock clock, ManagerSettings settings, RandomGenerator random) {
+            Clock clock, ManagerSettings settings, RandomGenerator random, Managers.RelaySafety relaySafety) {
         this.store = store;
         this.breakers = new Breakers(settings);
         this.recorder = new Recorder(store, events, clock);
-        Teardown teardown = new Teardown(connector, launcher, gateway, allocator, processes, store, settings.stopPolicy());
-        TunnelStarter starter = new TunnelStarter(launcher, gateway, allocator, probe, store, settings, teardown, new Tokens(random));
+        this.relayTidyInterval = relaySafety.retryInterval();
+        RouterIdentity identity = new RouterIdentity(relaySafety.agent(), relaySafety.identityProbe(), probe, allocator,
+                settings.probeTimeout(), relaySafety.identityInterval(), recorder);
+        Tokens tokens = new Tokens(random);
+        this.relayTidy = new RelayRevocations(connector, gateway, identity, store, recorder, () -> liveTokens(tokens));
+        Teardown teardown = new Teardown(connector, launcher, gateway, identity, processes, store, settings.stopPolicy(), relayTidy);
+        TunnelStarter starter = new TunnelStarter(launcher, gateway, identity, probe, store, settings, teardown, tokens);
         this.bringUp = new BringUp(connector, launcher, starter, teardown, registry, recorder);
-        HealthCheck health = new HealthCheck(connector, launcher, gateway, probe, bringUp, recorder, store, settings);
+        HealthCheck health = new HealthCheck(connector, launcher, gateway, identity, bringUp, recorder, store, settings);
         this.supervisor = new Supervisor(health, recorder, registry, settings, breakers);
-        this.restorer = new Restorer(connector, launcher, probe, bringUp, supervisor, registry, recorder, store, settings);
+        this.restorer = new Restorer(connector, launcher, identity, bringUp, supervisor, registry, recorder, store, settings);
         this.rediscovery = new Rediscovery(connector, launcher, teardown, restorer, supervisor, registry, recorder, store);
         this.cleaner = new Cleaner(connector, launcher, processes, teardown, registry, recorder, store, settings.stopPolicy());
     }
@@ -105,12 +116,25 @@ final class SupervisingTunnelManager implements TunnelManager {
         }
     }
 
-    /** The tunnel {@code request} asks for; when the store still has it launched, with that port and token. */
+    /** The tokens of tunnels in memory and of every launch of this run: wanted even before they are stored. */
+    private Set<CleanupToken> liveTokens(Tokens tokens) {
+        Set<CleanupToken> live = new HashSet<>(tokens.issued());
+        registry.all().forEach(t -> t.record().token().ifPresent(live::add));
+        return live;
+    }
+
+    /**
+     * The tunnel {@code request} asks for; when the store still has it launched, with that port and token
+     * (and the router host key it was launched with, unless the request names one).
+     */
     private Tunnel requested(ConnectRequest request) {
-        TunnelSpec spec = request.spec();
-        TunnelRecord initial = store.tunnel(spec.id()).filter(r -> r.token().isPresent())
-                .map(r -> new TunnelRecord(spec, r.port(), r.token(), r.state(), r.established(), r.lastHeartbeat()))
-                .orElseGet(() -> TunnelRecord.requested(spec));
+        TunnelSpec asked = request.spec();
+        TunnelRecord initial = store.tunnel(asked.id()).filter(r -> r.token().isPresent())
+                .map(r -> new TunnelRecord(asked.router().pinnedHostKey().isPresent() ? asked
+                        : new TunnelSpec(asked.id(), r.spec().router(), asked.relay(), asked.targetPort(), asked.portRange(),
+                                asked.requestedPort(), asked.leaseTtl(), asked.keys()),
+                        r.port(), r.token(), r.state(), r.established(), r.lastHeartbeat()))
+                .orElseGet(() -> TunnelRecord.requested(asked));
         return Tunnel.requested(request, initial, recorder.now());
     }
 
@@ -120,9 +144,12 @@ final class SupervisingTunnelManager implements TunnelManager {
         return cleaner.disconnect(id);
     }
 
+    /** Stops every tunnel's router side within {@code bound}, then retries pending revocations and sweeps the relays. */
     @Override
     public CleanupReport cleanup(Duration bound) {
-        return cleaner.cleanup(bound);
+        CleanupReport report = cleaner.cleanup(bound);
+        tidyRelays();
+        return report;
     }
 
     @Override
@@ -135,7 +162,21 @@ final class SupervisingTunnelManager implements TunnelManager {
     public List<TunnelSnapshot> restore() {
         ensureOpen();
         restorer.restoreAll();
+        tidyRelays();
+        relayTidy.start(relayTidyInterval);
         return tunnels();
+    }
+
+    /** Retries pending revocations and sweeps every relay in use; a failure is logged, the next tidy retries. */
+    private void tidyRelays() {
+        try {
+            List<PendingRevocation> left = relayTidy.tidy();
+            if (!left.isEmpty()) {
+                LOG.warn("{} relay revocation(s) still pending: {}", left.size(), left);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not tidy the relays: {}", e.getMessage(), e);
+        }
     }
 
     @Override
@@ -193,6 +234,7 @@ final class SupervisingTunnelManager implements TunnelManager {
         if (registry.isClosed()) {
             return;
         }
+        relayTidy.close();
         List<Tunnel> all = registry.close();
         all.forEach(t -> t.supervision().stop());
         for (Tunnel t : all) {

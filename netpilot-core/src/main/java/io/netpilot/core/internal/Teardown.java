@@ -4,7 +4,6 @@ import io.netpilot.core.CleanupReport;
 import io.netpilot.core.CleanupToken;
 import io.netpilot.core.HostUnreachableException;
 import io.netpilot.core.NetPilotException;
-import io.netpilot.core.PortAllocator;
 import io.netpilot.core.RemoteProcess;
 import io.netpilot.core.RemoteProcessController;
 import io.netpilot.core.StateStore;
@@ -28,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record only to hold its collaborators, not a value.
  */
-record Teardown(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, PortAllocator allocator,
-        RemoteProcessController processes, StateStore store, StopPolicy stopPolicy) {
+record Teardown(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, RouterIdentity identity,
+        RemoteProcessController processes, StateStore store, StopPolicy stopPolicy, RelayRevocations revocations) {
     private static final Logger LOG = LoggerFactory.getLogger(Teardown.class);
 
     /**
@@ -64,15 +63,16 @@ record Teardown(ShellConnector connector, TunnelLauncher launcher, RelayGateway 
     void release(TunnelSpec spec, RemoteShell router, RemoteShell relay, int port, CleanupToken token) {
         Undo release = new Undo();
         release.push("forget the lease of port " + port, () -> store.removePortLease(spec.relay().address().hostAndPort(), port));
-        release.push("release relay port " + port, () -> allocator.release(relay, spec.router().id(), port));
+        release.push("release relay port " + port, () -> identity.release(spec, Optional.of(router), relay, port));
         release.push("revoke " + token, () -> gateway.revoke(relay, token));
         release.push("stop " + token + " on the router", () -> stopRouterSide(router, token));
         release.run();
     }
 
     /**
-     * Stops the tunnel's router processes and removes its relay authorization; with {@code forget},
-     * also releases its port. Failures are reported in the entry, not thrown. Needs the tunnel's lock.
+     * Stops the tunnel's router processes and removes its relay authorization; with {@code forget}
+     * (disconnect), also ends its relay session and releases its port, or keeps the revocation pending
+     * ({@link RelayRevocations#revoke}). Failures are reported in the entry, not thrown. Needs the tunnel's lock.
      */
     Stopped stop(Tunnel t, boolean forget) {
         TunnelRecord rec = t.record();
@@ -81,10 +81,12 @@ record Teardown(ShellConnector connector, TunnelLauncher launcher, RelayGateway 
         List<RemoteProcess> survivors = List.of();
         List<String> errors = new ArrayList<>();
         boolean routerClean = true;
+        Optional<RemoteShell> routerShell = Optional.empty();
         if (rec.token().isPresent()) {
             CleanupToken token = rec.token().get();
             try {
                 RemoteShell router = t.router(connector);
+                routerShell = Optional.of(router);
                 StopResult r = Hosts.onRouter(spec, () -> stopRouterSide(router, token));
                 stopped = r.stopped();
                 survivors = r.survivors();
@@ -97,19 +99,19 @@ record Teardown(ShellConnector connector, TunnelLauncher launcher, RelayGateway 
                 errors.add("router " + spec.router().address() + ": " + e.getMessage()
                         + " (its tunnel processes end by themselves when their lease lapses, within " + spec.leaseTtl() + ")");
             }
-            try {
-                RemoteShell relay = t.relay(connector);
-                Hosts.runOnRelay(spec, () -> {
-                    gateway.revoke(relay, token);
-                    if (forget) {
-                        allocator.release(relay, spec.router().id(), token.port());
-                    }
-                });
-            } catch (NetPilotException e) {
-                errors.add("relay " + spec.relay().address() + ": " + e.getMessage());
+            if (forget) {
+                revocations.revoke(spec, routerShell, () -> t.relay(connector), token)
+                        .ifPresent(left -> errors.add("relay " + spec.relay().address() + ": " + left));
+            } else {
+                try {
+                    RemoteShell relay = t.relay(connector);
+                    Hosts.runOnRelay(spec, () -> gateway.revoke(relay, token));
+                } catch (NetPilotException e) {
+                    errors.add("relay " + spec.relay().address() + ": " + e.getMessage());
+                }
             }
         }
-        if (forget && rec.port().isPresent()) {
+        if (forget && rec.token().isEmpty() && rec.port().isPresent()) {
             try {
                 store.removePortLease(spec.relay().address().hostAndPort(), rec.port().getAsInt());
             } catch (NetPilotException e) {

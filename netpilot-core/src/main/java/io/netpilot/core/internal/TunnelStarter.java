@@ -4,7 +4,6 @@ import io.netpilot.core.CleanupToken;
 import io.netpilot.core.Forward;
 import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.NetPilotException;
-import io.netpilot.core.PortAllocator;
 import io.netpilot.core.PortLease;
 import io.netpilot.core.PortUnavailableException;
 import io.netpilot.core.RouterId;
@@ -21,6 +20,7 @@ import io.netpilot.core.spi.RouterTunnelStatus;
 import io.netpilot.core.spi.TunnelLauncher;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -31,13 +31,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts one tunnel's router side against the relay and waits until it carries traffic: leases a
  * relay port, authorizes the router's key there, launches the router-side supervisor and polls the
- * end-to-end probe. Each step that stays is pushed onto the caller's {@link Undo}; a port the relay
+ * end-to-end probe, then proves the port reaches this router (its host key, {@link RouterIdentity}). Each step that stays is pushed onto the caller's {@link Undo}; a port the relay
  * will not let the router listen on is given back and another one tried (bounded). Knows nothing of
  * the tunnel's state or events. Thread-safe.
  *
  * <p>A record only to hold its collaborators, not a value.
  */
-record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocator allocator, EndToEndProbe probe,
+record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, RouterIdentity identity, EndToEndProbe probe,
         StateStore store, ManagerSettings settings, Teardown teardown, Tokens tokens) {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelStarter.class);
     /** What OpenSSH, dropbear and autossh log when the relay refuses the {@code -R} listener. */
@@ -78,13 +78,13 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
         PortLostException last = null;
         for (int attempt = 0; attempt < settings.portAttempts(); attempt++) {
             Set<Integer> exclude = Set.copyOf(excluded);
-            PortLease lease = Hosts.onRelay(spec, () -> allocator.allocate(relay, rid, spec.portRange(), requested, exclude));
+            PortLease lease = Hosts.onRelay(spec, () -> identity.allocate(spec, router, relay, spec.portRange(), requested, exclude));
             int port = lease.port();
             if (first == 0) {
                 first = port;
             }
             Undo attemptUndo = new Undo();
-            attemptUndo.push("release relay port " + port, () -> allocator.release(relay, rid, port));
+            attemptUndo.push("release relay port " + port, () -> identity.release(spec, Optional.of(router), relay, port));
             try {
                 store.savePortLease(lease);
                 attemptUndo.push("forget the lease of port " + port, () -> store.removePortLease(lease.relay(), port));
@@ -137,7 +137,7 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
         }
         PortLease lease;
         try {
-            lease = Hosts.onRelay(spec, () -> allocator.allocate(relay, spec.router().id(), spec.portRange(), OptionalInt.of(port), Set.of()));
+            lease = Hosts.onRelay(spec, () -> identity.allocate(spec, router, relay, spec.portRange(), OptionalInt.of(port), Set.of()));
         } catch (PortLostException e) {
             throw e;
         } catch (PortUnavailableException e) {
@@ -178,12 +178,12 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
         long t0 = System.nanoTime();
         String key = routerKey.get();
         long keyed = System.nanoTime();
-        Hosts.runOnRelay(spec, () -> gateway.authorize(relay, key, token));
+        Hosts.runOnRelay(spec, () -> gateway.authorize(relay, key, token, identity.agent()));
         undo.push("revoke " + token + " on the relay", () -> gateway.revoke(relay, token));
         SshAddress relayAddress = spec.relay().address();
         LaunchPlan plan = new LaunchPlan(token, new Forward(port, spec.targetPort()),
                 new SshAddress(spec.relay().tunnelUser(), relayAddress.host(), relayAddress.port()),
-                relay.hostPublicKey(), spec.leaseTtl());
+                relay.hostPublicKey(), spec.leaseTtl(), relay.hostPublicKeys());
         undo.push("stop the router processes of " + token, () -> teardown.stopRouterSide(router, token));
         long authorized = System.nanoTime();
         int pid = Hosts.onRouter(spec, () -> launcher.launch(router, plan));
@@ -195,6 +195,7 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
                     token, Timing.between(t0, keyed), Timing.between(keyed, authorized), Timing.between(authorized, launched),
                     Timing.since(launched));
         }
+        Hosts.runOnRelay(spec, () -> identity.confirm(spec, router, relay, port));
         return reached;
     }
 

@@ -48,6 +48,13 @@ public interface Transport extends AutoCloseable {
     EndToEndProbe probe();
 
     /**
+     * The identity probe: a key exchange through a relay port, compared with a router's pinned key.
+     *
+     * @return the probe
+     */
+    IdentityProbe identityProbe();
+
+    /**
      * Process control on routers.
      *
      * @return the controller

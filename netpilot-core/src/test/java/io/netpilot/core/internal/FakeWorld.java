@@ -1,9 +1,12 @@
 package io.netpilot.core.internal;
 
+import io.netpilot.core.AgentId;
 import io.netpilot.core.CleanupToken;
 import io.netpilot.core.Credentials;
+import io.netpilot.core.HostKeyFingerprint;
 import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.HostUnreachableException;
+import io.netpilot.core.LeaseOwner;
 import io.netpilot.core.PortAllocator;
 import io.netpilot.core.PortLease;
 import io.netpilot.core.PortRange;
@@ -18,13 +21,16 @@ import io.netpilot.core.StopResult;
 import io.netpilot.core.spi.CommandResult;
 import io.netpilot.core.spi.DiscoveredTunnel;
 import io.netpilot.core.spi.EndToEndProbe;
+import io.netpilot.core.spi.IdentityProbe;
 import io.netpilot.core.spi.LaunchPlan;
 import io.netpilot.core.spi.ProbeResult;
 import io.netpilot.core.spi.RelayGateway;
 import io.netpilot.core.spi.RemoteConnection;
 import io.netpilot.core.spi.RemoteShell;
+import io.netpilot.core.spi.RevocationResult;
 import io.netpilot.core.spi.RouterTunnelStatus;
 import io.netpilot.core.spi.ShellConnector;
+import io.netpilot.core.spi.SweepReport;
 import io.netpilot.core.spi.TunnelLauncher;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,10 +74,17 @@ final class FakeWorld {
     final RelayGateway gateway = new Gateway();
     final PortAllocator allocator = new Allocator();
     final EndToEndProbe probe = this::probe;
+    final IdentityProbe identityProbe = this::verify;
+    final AtomicInteger identityChecks = new AtomicInteger();
     final RemoteProcessController processes = new Processes();
 
     FakeRouter router(String host) {
         return routers.computeIfAbsent(host, h -> new FakeRouter(new SshAddress("root", h, 22)));
+    }
+
+    /** A public key line whose blob is {@code seed}: one per seed, so one fingerprint per seed. */
+    static String fakeKey(String seed) {
+        return "ssh-ed25519 " + java.util.Base64.getEncoder().encodeToString(seed.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A supervisor running on a router. */
@@ -117,13 +130,17 @@ final class FakeWorld {
         final AtomicInteger renewals = new AtomicInteger();
         final AtomicInteger failLaunches = new AtomicInteger();
 
+        /** The router's host key; a test may swap it (another router answering at the same address). */
+        volatile String hostKey;
+
         FakeRouter(SshAddress address) {
             super(address);
+            hostKey = fakeKey("router " + address.host());
         }
 
         @Override
         String hostKey() {
-            return "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIRouter" + address.host().length();
+            return hostKey;
         }
 
         String routerKey() {
@@ -161,6 +178,13 @@ final class FakeWorld {
         final Map<CleanupToken, String> authorized = new LinkedHashMap<>();
         final Map<Integer, Object> listeners = new LinkedHashMap<>();
         final Map<Integer, RouterId> leases = new LinkedHashMap<>();
+        /** The full owners of leases made with {@link LeaseOwner}s. */
+        final Map<Integer, LeaseOwner> owners = new LinkedHashMap<>();
+        /** The agent each tagged key line belongs to. */
+        final Map<CleanupToken, AgentId> tags = new LinkedHashMap<>();
+        /** When set, every {@code revokeTunnel} fails with this reason (a router blocked the relay's lock). */
+        volatile String revokeFailure;
+        final AtomicInteger sweeps = new AtomicInteger();
         final Set<Integer> takenRightAfterLease = new LinkedHashSet<>();
         final AtomicInteger endedSessions = new AtomicInteger();
 
@@ -283,6 +307,25 @@ final class FakeWorld {
                 }
             }
             return new ProbeResult.Unreached("connection closed before the banner");
+        }
+    }
+
+    private ProbeResult verify(RemoteShell relayShell, int port, HostKeyFingerprint pinned, Duration timeout) {
+        identityChecks.incrementAndGet();
+        ProbeResult seen = probe(relayShell, port, timeout);
+        if (seen instanceof ProbeResult.Unreached) {
+            return seen;
+        }
+        synchronized (this) {
+            Object holder = relay.listeners.get(port);
+            for (FakeRouter r : routers.values()) {
+                if (r.sups.containsKey((CleanupToken) holder)) {
+                    HostKeyFingerprint actual = HostKeyFingerprint.ofPublicKey(r.hostKey());
+                    return actual.equals(pinned) ? seen : new ProbeResult.Unreached("relay port " + port
+                            + " answers with another router's host key " + actual + ", expected " + pinned);
+                }
+            }
+            return new ProbeResult.Unreached("nobody holds relay port " + port);
         }
     }
 
@@ -474,31 +517,90 @@ final class FakeWorld {
                 return r.listeners.containsKey(port);
             }
         }
+
+        @Override
+        public void authorize(RemoteShell shell, String routerPublicKey, CleanupToken token, AgentId agent) {
+            authorize(shell, routerPublicKey, token);
+            synchronized (FakeWorld.this) {
+                relay.tags.put(token, agent);
+            }
+        }
+
+        @Override
+        public RevocationResult revokeTunnel(RemoteShell shell, CleanupToken token) {
+            FakeRelay r = relayOf(shell);
+            String failure = r.revokeFailure;
+            if (failure != null) {
+                return new RevocationResult.Failed(token, failure);
+            }
+            synchronized (FakeWorld.this) {
+                r.authorized.remove(token);
+                r.tags.remove(token);
+                r.listeners.remove(token.port(), token);
+                return new RevocationResult.Revoked(token, r.listeners.containsKey(token.port()));
+            }
+        }
+
+        @Override
+        public SweepReport sweep(RemoteShell shell, AgentId agent, Set<CleanupToken> wanted) {
+            FakeRelay r = relayOf(shell);
+            r.sweeps.incrementAndGet();
+            synchronized (FakeWorld.this) {
+                List<CleanupToken> lines = r.tags.entrySet().stream()
+                        .filter(e -> e.getValue().equals(agent) && !wanted.contains(e.getKey())).map(Map.Entry::getKey).toList();
+                lines.forEach(t -> {
+                    r.tags.remove(t);
+                    r.authorized.remove(t);
+                    r.listeners.remove(t.port(), t);
+                });
+                Set<Integer> wantedPorts = new LinkedHashSet<>();
+                wanted.forEach(t -> wantedPorts.add(t.port()));
+                List<Integer> ports = r.owners.entrySet().stream()
+                        .filter(e -> e.getValue().agent().equals(agent) && !wantedPorts.contains(e.getKey())).map(Map.Entry::getKey).toList();
+                ports.forEach(p -> {
+                    r.owners.remove(p);
+                    r.leases.remove(p);
+                });
+                return new SweepReport(lines, lines, ports);
+            }
+        }
     }
 
     private final class Allocator implements PortAllocator {
         @Override
         public PortLease allocate(RemoteShell shell, RouterId router, PortRange range, OptionalInt requested, Set<Integer> exclude) {
+            // an older agent's lease: its router id only, never a lease that records an owner
+            return lease(shell, router, Optional.empty(), range, requested, exclude,
+                    p -> router.equals(relay.leases.get(p)) && !relay.owners.containsKey(p));
+        }
+
+        @Override
+        public PortLease allocate(RemoteShell shell, LeaseOwner owner, PortRange range, OptionalInt requested, Set<Integer> exclude) {
+            return lease(shell, owner.router(), Optional.of(owner), range, requested, exclude, p -> owner.equals(relay.owners.get(p)));
+        }
+
+        /** Leases {@code requested} (if not another's), else the one {@code mine} names, else the first free one of {@code range}. */
+        private PortLease lease(RemoteShell shell, RouterId router, Optional<LeaseOwner> owner, PortRange range, OptionalInt requested,
+                Set<Integer> exclude, java.util.function.IntPredicate mine) {
             FakeRelay r = relayOf(shell);
             fail(Step.ALLOCATE);
             synchronized (FakeWorld.this) {
                 int port;
                 if (requested.isPresent()) {
                     port = requested.getAsInt();
-                    RouterId holder = r.leases.get(port);
-                    if ((holder != null && !holder.equals(router)) || r.listeners.containsKey(port)) {
+                    if ((r.leases.containsKey(port) && !mine.test(port)) || r.listeners.containsKey(port)) {
                         throw new PortUnavailableException("relay port " + port + " is taken");
                     }
                 } else {
-                    port = r.leases.entrySet().stream()
-                            .filter(e -> e.getValue().equals(router) && !exclude.contains(e.getKey()) && !r.listeners.containsKey(e.getKey()))
-                            .map(Map.Entry::getKey).findFirst()
+                    port = r.leases.keySet().stream().filter(p -> mine.test(p) && !exclude.contains(p) && !r.listeners.containsKey(p))
+                            .findFirst()
                             .orElseGet(() -> range.ports()
                                     .filter(p -> !r.leases.containsKey(p) && !exclude.contains(p) && !r.listeners.containsKey(p))
                                     .boxed().findFirst()
                                     .orElseThrow(() -> new PortUnavailableException("no free port in " + range)));
                 }
                 r.leases.put(port, router);
+                owner.ifPresent(o -> r.owners.put(port, o));
                 if (r.takenRightAfterLease.remove(port)) {
                     r.listeners.put(port, FOREIGN);
                 }
@@ -510,7 +612,19 @@ final class FakeWorld {
         public void release(RemoteShell shell, RouterId router, int port) {
             FakeRelay r = relayOf(shell);
             synchronized (FakeWorld.this) {
-                r.leases.remove(port, router);
+                if (!r.owners.containsKey(port)) {
+                    r.leases.remove(port, router);
+                }
+            }
+        }
+
+        @Override
+        public void release(RemoteShell shell, LeaseOwner owner, int port) {
+            FakeRelay r = relayOf(shell);
+            synchronized (FakeWorld.this) {
+                if (r.owners.remove(port, owner)) {
+                    r.leases.remove(port);
+                }
             }
         }
 

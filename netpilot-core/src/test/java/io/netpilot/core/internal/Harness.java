@@ -1,5 +1,6 @@
 package io.netpilot.core.internal;
 
+import io.netpilot.core.AgentId;
 import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
@@ -32,6 +33,8 @@ final class Harness implements AutoCloseable {
     final InMemoryStateStore store = new InMemoryStateStore();
     final List<TunnelEvent> events = new CopyOnWriteArrayList<>();
     private final List<TunnelManager> managers = new ArrayList<>();
+    /** The agent id of the managers this harness makes; a test may set another to play a second agent. */
+    AgentId agent = AgentId.of("SHA256:harness-agent");
 
     TunnelManager manager() {
         return manager(FAST);
@@ -42,6 +45,7 @@ final class Harness implements AutoCloseable {
                 .connector(world.connector).launcher(world.launcher).relayGateway(world.gateway)
                 .portAllocator(world.allocator).probe(world.probe).processes(world.processes).store(store)
                 .clock(world.clock).settings(settings).random(new SplittableRandom(42))
+                .agentId(agent).identityProbe(world.identityProbe)
                 .build();
         m.subscribe(events::add);
         managers.add(m);

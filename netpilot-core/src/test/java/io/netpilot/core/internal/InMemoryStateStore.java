@@ -1,5 +1,7 @@
 package io.netpilot.core.internal;
 
+import io.netpilot.core.CleanupToken;
+import io.netpilot.core.PendingRevocation;
 import io.netpilot.core.PortLease;
 import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterId;
@@ -22,8 +24,24 @@ final class InMemoryStateStore implements StateStore {
     private final Map<TunnelId, TunnelRecord> tunnels = new LinkedHashMap<>();
     private final Map<String, PortLease> leases = new LinkedHashMap<>();
     private final Map<RouterId, RouterConnection> routers = new LinkedHashMap<>();
+    private final Map<CleanupToken, PendingRevocation> pending = new LinkedHashMap<>();
     final AtomicInteger tunnelWrites = new AtomicInteger();
     volatile boolean failLeaseWrites;
+
+    @Override
+    public synchronized List<PendingRevocation> pendingRevocations() {
+        return List.copyOf(pending.values());
+    }
+
+    @Override
+    public synchronized void savePendingRevocation(PendingRevocation revocation) {
+        pending.put(revocation.token(), revocation);
+    }
+
+    @Override
+    public synchronized boolean removePendingRevocation(CleanupToken token) {
+        return pending.remove(token) != null;
+    }
 
     @Override
     public synchronized List<TunnelRecord> tunnels() {

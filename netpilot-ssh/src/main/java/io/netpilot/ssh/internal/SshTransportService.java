@@ -6,6 +6,7 @@ import io.netpilot.core.PortAllocator;
 import io.netpilot.core.RemoteProcessController;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.spi.EndToEndProbe;
+import io.netpilot.core.spi.IdentityProbe;
 import io.netpilot.core.spi.RelayGateway;
 import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.core.spi.ShellConnector;
@@ -56,6 +57,11 @@ public final class SshTransportService implements TransportService {
         @Override
         public EndToEndProbe probe() {
             return TunnelPlumbing.probe();
+        }
+
+        @Override
+        public IdentityProbe identityProbe() {
+            return TunnelPlumbing.identityProbe();
         }
 
         @Override

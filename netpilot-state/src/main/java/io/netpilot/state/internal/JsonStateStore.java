@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.netpilot.core.CleanupToken;
 import io.netpilot.core.InvalidInputException;
+import io.netpilot.core.PendingRevocation;
 import io.netpilot.core.PortLease;
 import io.netpilot.core.RouterConnection;
 import io.netpilot.core.RouterId;
@@ -48,9 +50,10 @@ final class JsonStateStore implements StateStore {
     /**
      * The schema this code writes. 2 added the key files a tunnel was connected with (tunnel
      * {@code router.keyFile}/{@code relay.keyFile}, router {@code routerKeyFile}/{@code relayKeyFile});
-     * an older NetPilot refuses such a file cleanly instead of setting it aside.
+     * an older NetPilot refuses such a file cleanly instead of setting it aside. 3 added
+     * {@code pendingRevocations} to {@code tunnel-state.json} (older files have none).
      */
-    static final int SCHEMA_VERSION = 2;
+    static final int SCHEMA_VERSION = 3;
     /** The oldest schema this code reads: version 1 files simply lack the key files (the agent's own key). */
     static final int OLDEST_SCHEMA_VERSION = 1;
     private static final Logger LOG = LoggerFactory.getLogger(JsonStateStore.class);
@@ -65,6 +68,7 @@ final class JsonStateStore implements StateStore {
 
     // Published snapshots: replaced (never mutated) under the lock, read without it.
     private volatile Map<TunnelId, TunnelRecord> tunnels;
+    private volatile Map<CleanupToken, PendingRevocation> pending = Map.of();
     private volatile Map<LeaseKey, PortLease> leases;
     private volatile Map<RouterId, RouterConnection> routers;
 
@@ -90,11 +94,15 @@ final class JsonStateStore implements StateStore {
                 .build();
 
         List<Path> files = List.of(home.tunnelStateFile(), home.portAllocationsFile(), home.routerConnectionsFile());
-        List<Raw> raws = files.stream().map(this::read).toList();
+        List<RawStateFile> raws = files.stream().map(f -> RawStateFile.read(mapper, f)).toList();
         // Refuse a newer schema before quarantining anything, so a refused start changes no file.
-        raws.forEach(Raw::refuseNewerSchema);
+        raws.forEach(r -> r.refuseNewerSchema(SCHEMA_VERSION));
         List<StateProblem> found = new ArrayList<>();
-        this.tunnels = decode(raws.get(0), StateFile.TUNNELS, found, StateJson.TunnelFile.class, f -> index(f.tunnels(), StateJson::toDomain, TunnelRecord::id, "tunnel"));
+        this.tunnels = decode(raws.get(0), StateFile.TUNNELS, found, StateJson.TunnelFile.class, f -> {
+            Map<TunnelId, TunnelRecord> t = index(f.tunnels(), StateJson::toDomain, TunnelRecord::id, "tunnel");
+            this.pending = index(f.pendingRevocations(), StateJson::toDomain, PendingRevocation::token, "pending revocation");
+            return t;
+        });
         this.leases = decode(raws.get(1), StateFile.PORT_LEASES, found, StateJson.LeaseFile.class,
                 f -> index(f.leases(), StateJson::toDomain, l -> new LeaseKey(l.relay(), l.port()), "lease"));
         this.routers = decode(raws.get(2), StateFile.ROUTER_CONNECTIONS, found, StateJson.RouterFile.class,
@@ -109,47 +117,7 @@ final class JsonStateStore implements StateStore {
 
     // ---------------------------------------------------------------- reading
 
-    /** A state file's bytes and parse, before it is decoded. */
-    private record Raw(Path file, Optional<byte[]> bytes, Optional<JsonNode> tree, Optional<String> error) {
-        void refuseNewerSchema() {
-            tree.map(t -> t.get("schemaVersion")).filter(JsonNode::isIntegralNumber).map(JsonNode::asLong)
-                    .filter(v -> v > SCHEMA_VERSION)
-                    .ifPresent(v -> {
-                        throw new UnsupportedSchemaException(file + " has schemaVersion " + v + ", but this NetPilot reads only up to "
-                                + SCHEMA_VERSION + "; it was written by a newer NetPilot, so upgrade this one (the file was left untouched)");
-                    });
-        }
-    }
-
-    private Raw read(Path file) {
-        byte[] bytes;
-        try {
-            Optional<byte[]> content = HomeFiles.read(file);
-            if (content.isEmpty()) {
-                return new Raw(file, Optional.empty(), Optional.empty(), Optional.empty());
-            }
-            bytes = content.get();
-        } catch (HomeFiles.TooLargeException e) {
-            return new Raw(file, Optional.of(new byte[0]), Optional.empty(),
-                    Optional.of("it is larger than the " + HomeFiles.MAX_BYTES / (1024 * 1024) + " MiB a state file may hold"));
-        } catch (IOException e) {
-            throw new StateCorruptException("cannot read " + file + " (" + e + "); check its permissions, it should be owned by you and 0600", e);
-        }
-        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
-            return new Raw(file, Optional.of(bytes), Optional.empty(), Optional.of("the file is empty"));
-        }
-        try {
-            JsonNode tree = mapper.readTree(bytes);
-            if (tree == null || !tree.isObject()) {
-                return new Raw(file, Optional.of(bytes), Optional.empty(), Optional.of("it is not a JSON object"));
-            }
-            return new Raw(file, Optional.of(bytes), Optional.of(tree), Optional.empty());
-        } catch (IOException e) {
-            return new Raw(file, Optional.of(bytes), Optional.empty(), Optional.of("it is not valid JSON: " + firstLine(e)));
-        }
-    }
-
-    private <F, K, V> Map<K, V> decode(Raw raw, StateFile kind, List<StateProblem> found, Class<F> type, Function<F, Map<K, V>> content) {
+    private <F, K, V> Map<K, V> decode(RawStateFile raw, StateFile kind, List<StateProblem> found, Class<F> type, Function<F, Map<K, V>> content) {
         if (raw.bytes().isEmpty()) {
             return Map.of();
         }
@@ -164,7 +132,7 @@ final class JsonStateStore implements StateStore {
                 try {
                     return content.apply(mapper.treeToValue(tree, type));
                 } catch (JsonProcessingException e) {
-                    error = "it has the wrong shape: " + firstLine(e);
+                    error = "it has the wrong shape: " + RawStateFile.firstLine(e);
                 } catch (InvalidInputException | IllegalArgumentException | NullPointerException e) {
                     error = "a value is not valid: " + e.getMessage();
                 }
@@ -193,11 +161,6 @@ final class JsonStateStore implements StateStore {
         return map;
     }
 
-    private static String firstLine(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
-    }
 
     // ---------------------------------------------------------------- writing
 
@@ -223,8 +186,14 @@ final class JsonStateStore implements StateStore {
     }
 
     private void writeTunnels(Map<TunnelId, TunnelRecord> next) {
-        write(home.tunnelStateFile(), new StateJson.TunnelFile(SCHEMA_VERSION, next.values().stream().map(StateJson::toJson).toList()));
+        writeTunnels(next, pending);
+    }
+
+    private void writeTunnels(Map<TunnelId, TunnelRecord> next, Map<CleanupToken, PendingRevocation> nextPending) {
+        write(home.tunnelStateFile(), new StateJson.TunnelFile(SCHEMA_VERSION, next.values().stream().map(StateJson::toJson).toList(),
+                nextPending.values().stream().map(StateJson::toJson).toList()));
         tunnels = Collections.unmodifiableMap(next);
+        pending = Collections.unmodifiableMap(nextPending);
     }
 
     private void writeLeases(Map<LeaseKey, PortLease> next) {
@@ -300,6 +269,38 @@ final class JsonStateStore implements StateStore {
             writeTunnels(next);
             LOG.debug("[{}] forgotten", id);
             return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<PendingRevocation> pendingRevocations() {
+        return List.copyOf(pending.values());
+    }
+
+    @Override
+    public void savePendingRevocation(PendingRevocation revocation) {
+        Objects.requireNonNull(revocation, "revocation");
+        changePending(m -> m.put(revocation.token(), revocation) != revocation);
+    }
+
+    @Override
+    public boolean removePendingRevocation(CleanupToken token) {
+        Objects.requireNonNull(token, "token");
+        return changePending(m -> m.remove(token) != null);
+    }
+
+    /** Applies {@code change} to a copy of the pending revocations and writes it when it says it changed something. */
+    private boolean changePending(java.util.function.Predicate<Map<CleanupToken, PendingRevocation>> change) {
+        lock.lock();
+        try {
+            Map<CleanupToken, PendingRevocation> next = new LinkedHashMap<>(pending);
+            boolean changed = change.test(next);
+            if (changed) {
+                writeTunnels(tunnels, next);
+            }
+            return changed;
         } finally {
             lock.unlock();
         }

@@ -5,6 +5,7 @@ import io.netpilot.core.CleanupToken;
 import io.netpilot.core.HostKeyFingerprint;
 import io.netpilot.core.InvalidInputException;
 import io.netpilot.core.LoginKeys;
+import io.netpilot.core.PendingRevocation;
 import io.netpilot.core.PortLease;
 import io.netpilot.core.PortRange;
 import io.netpilot.core.RelayEndpoint;
@@ -34,8 +35,13 @@ import java.util.OptionalInt;
 final class StateJson {
     private StateJson() {}
 
-    @JsonPropertyOrder({"schemaVersion", "tunnels"})
-    record TunnelFile(Integer schemaVersion, List<TunnelJson> tunnels) {}
+    /** {@code pendingRevocations} (schema 3): absent in older files, which have none. */
+    @JsonPropertyOrder({"schemaVersion", "tunnels", "pendingRevocations"})
+    record TunnelFile(Integer schemaVersion, List<TunnelJson> tunnels, List<PendingJson> pendingRevocations) {}
+
+    /** A revocation {@code disconnect} could not finish (schema 3): the tunnel as it was, and what is left. */
+    @JsonPropertyOrder({"token", "reason", "since", "tunnel"})
+    record PendingJson(String token, String reason, String since, TunnelJson tunnel) {}
 
     @JsonPropertyOrder({"id", "router", "relay", "targetPort", "portRange", "requestedPort", "leaseTtlSeconds",
         "port", "token", "state", "reason", "established", "lastHeartbeat"})
@@ -98,6 +104,24 @@ final class StateJson {
                 r.state().reason().orElse(null),
                 r.established().map(Instant::toString).orElse(null),
                 r.lastHeartbeat().map(Instant::toString).orElse(null));
+    }
+
+    static PendingJson toJson(PendingRevocation p) {
+        TunnelRecord asLaunched = new TunnelRecord(p.spec(), OptionalInt.of(p.token().port()), Optional.of(p.token()),
+                TunnelState.STOPPED, Optional.empty(), Optional.empty());
+        return new PendingJson(p.token().value(), p.reason(), p.since().toString(), toJson(asLaunched));
+    }
+
+    static PendingRevocation toDomain(PendingJson j) {
+        require(j, "pending revocation");
+        String where = "pending revocation " + j.token();
+        CleanupToken token = new CleanupToken(require(j.token(), "pending revocation token"));
+        TunnelRecord tunnel = toDomain(require(j.tunnel(), where + ": tunnel"));
+        if (!tunnel.token().equals(Optional.of(token))) {
+            throw new InvalidInputException(where + ": its tunnel names another token");
+        }
+        return new PendingRevocation(tunnel.spec(), token, require(j.reason(), where + ": reason"),
+                instant(require(j.since(), where + ": since"), where + ": since").orElseThrow());
     }
 
     static LeaseJson toJson(PortLease l) {

@@ -1,0 +1,101 @@
+package io.netpilot.cli.relay;
+
+import io.netpilot.core.AgentId;
+import io.netpilot.core.ConnectRequest;
+import io.netpilot.core.Credentials;
+import io.netpilot.core.HostKeyPolicy;
+import io.netpilot.core.ManagerSettings;
+import io.netpilot.core.PortRange;
+import io.netpilot.core.RelayEndpoint;
+import io.netpilot.core.RouterEndpoint;
+import io.netpilot.core.SshAddress;
+import io.netpilot.core.StateStore;
+import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelManager;
+import io.netpilot.core.TunnelManagers;
+import io.netpilot.core.TunnelSpec;
+import io.netpilot.ssh.AgentKeys;
+import io.netpilot.ssh.SshProcessControllers;
+import io.netpilot.ssh.SshSettings;
+import io.netpilot.ssh.SshTransport;
+import io.netpilot.ssh.tunnel.TunnelPlumbing;
+import io.netpilot.state.NetPilotHome;
+import io.netpilot.state.StateStores;
+import io.netpilot.testkit.OpenSshRelay;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One run of an agent over a home, as the CLI wires it: the real SSH transport, the relay plumbing,
+ * the JSON state store, the agent id from its key and the identity probe; test-sized timings. Closing
+ * it is an agent that stops without cleaning up (its router processes run on under their leases).
+ * Not thread-safe.
+ */
+final class RelayAgent implements AutoCloseable {
+    static final ManagerSettings FAST = ManagerSettings.DEFAULTS
+            .withProbing(Duration.ofSeconds(1), Duration.ofSeconds(3), 2)
+            .withBackoff(Duration.ofMillis(300), Duration.ofSeconds(3), 0.1)
+            .withConnectWait(Duration.ofSeconds(30), Duration.ofMillis(300));
+
+    final NetPilotHome home;
+    final SshTransport transport;
+    final StateStore store;
+    final TunnelManager manager;
+    final AgentId id;
+    private boolean closed;
+
+    private RelayAgent(NetPilotHome home, Duration identityInterval) {
+        this.home = home;
+        this.transport = SshTransport.start(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile()));
+        this.store = StateStores.open(home, Clock.systemUTC());
+        this.id = AgentId.of(transport.agentKeys().fingerprint().value());
+        this.manager = TunnelManagers.builder()
+                .connector(transport).launcher(TunnelPlumbing.launcher()).relayGateway(TunnelPlumbing.relayGateway())
+                .portAllocator(TunnelPlumbing.portAllocator()).probe(TunnelPlumbing.probe())
+                .processes(SshProcessControllers.create()).store(store)
+                .agentId(id).identityProbe(TunnelPlumbing.identityProbe()).identityCheckInterval(identityInterval)
+                .settings(FAST).build();
+    }
+
+    /** An agent over the home in {@code dir}; its key may log in to the agent account of {@code relay}. */
+    static RelayAgent start(Path dir, OpenSshRelay relay) throws Exception {
+        return start(dir, relay, TunnelManagers.DEFAULT_IDENTITY_CHECK_INTERVAL);
+    }
+
+    static RelayAgent start(Path dir, OpenSshRelay relay, Duration identityInterval) throws Exception {
+        NetPilotHome home = NetPilotHome.at(dir);
+        // added to the agent account's keys, so several agents (homes) can share the relay
+        Path keys = relay.agentHome.resolve(".ssh/authorized_keys");
+        String line = AgentKeys.loadOrCreate(home.agentKeyFile()).publicKeyLine().strip() + "\n";
+        Files.writeString(keys, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        relay.run("chown " + relay.agent + ": " + keys + "; chmod 600 " + keys);
+        return new RelayAgent(home, identityInterval);
+    }
+
+    String publicKeyLine() {
+        return transport.agentKeys().publicKeyLine();
+    }
+
+    /** A tunnel to {@code router}'s own SSH server through {@code relay}'s two accounts, pinning new host keys. */
+    static ConnectRequest request(DbclientRouter router, OpenSshRelay relay, PortRange range) {
+        SshAddress agentAccount = new SshAddress(relay.agent, "127.0.0.1", relay.port);
+        TunnelSpec spec = new TunnelSpec(TunnelId.derive(router.address(), router.port, agentAccount), RouterEndpoint.of(router.address()),
+                new RelayEndpoint(agentAccount, relay.tunnel, Optional.empty()), router.port, range, OptionalInt.empty(),
+                Duration.ofSeconds(30));
+        return new ConnectRequest(spec, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.ACCEPT_NEW);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            manager.close();
+            transport.close();
+        }
+    }
+}
