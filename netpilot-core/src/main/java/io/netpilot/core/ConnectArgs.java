@@ -1,15 +1,5 @@
-package io.netpilot.cli.internal;
+package io.netpilot.core;
 
-import io.netpilot.core.ConnectRequest;
-import io.netpilot.core.Credentials;
-import io.netpilot.core.HostKeyPolicy;
-import io.netpilot.core.InvalidInputException;
-import io.netpilot.core.PortRange;
-import io.netpilot.core.RelayEndpoint;
-import io.netpilot.core.RouterEndpoint;
-import io.netpilot.core.SshAddress;
-import io.netpilot.core.TunnelId;
-import io.netpilot.core.TunnelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,5 @@
-package io.netpilot.cli.internal;
+package io.netpilot.core;
 
-import io.netpilot.core.InvalidInputException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
