@@ -90,8 +90,9 @@ public interface TunnelManager extends AutoCloseable {
      *
      * @return what was taken back and what was stopped
      * @throws RouterUnreachableException when the router cannot be reached
-     * @throws HostKeyUnknownException, HostKeyMismatchException, AuthenticationFailedException when
-     *     the router refused the login; nothing was changed
+     * @throws HostKeyUnknownException when the router's host key is not pinned; nothing was changed
+     * @throws HostKeyMismatchException when the router's host key changed; nothing was changed
+     * @throws AuthenticationFailedException when the router refused the login; nothing was changed
      */
     RediscoveryReport rediscover(RouterEndpoint router, Credentials credentials);
 
