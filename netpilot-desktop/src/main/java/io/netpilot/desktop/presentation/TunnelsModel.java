@@ -6,6 +6,8 @@ import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelState;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,6 +32,7 @@ public final class TunnelsModel {
     /** How far back the RTT chart reaches. */
     public static final Duration RTT_WINDOW = Duration.ofMinutes(5);
     private static final int LOG_LINES = 200;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     /** A tunnel dropped or is back: what the tray shows as a notification. */
     public record Notice(TunnelId tunnel, String title, String text, boolean dropped) {}
@@ -111,6 +114,9 @@ public final class TunnelsModel {
                         restoring.remove(id);
                     }
                     to.reason().ifPresent(r -> lastError.put(id, r));
+                    if (to.carriesTraffic()) {
+                        lastError.remove(id); // the log keeps it; the table shows what is wrong now
+                    }
                     notice = noticeFor(id, c);
                 }
                 case TunnelEvent.Metrics m -> rtt.computeIfAbsent(id, k -> new ArrayDeque<>()).addLast(new RttSample(m.at(), m.roundTrip()));
@@ -196,7 +202,7 @@ public final class TunnelsModel {
 
     /** One human line for the event log. */
     static String describe(TunnelEvent e) {
-        String at = e.at().toString();
+        String at = TIME.format(e.at());
         return at + "  " + switch (e) {
             case TunnelEvent.StateChanged c -> c.from().name() + " -> " + c.to();
             case TunnelEvent.Metrics m -> "rtt " + m.roundTrip().toMillis() + " ms on port " + m.port();

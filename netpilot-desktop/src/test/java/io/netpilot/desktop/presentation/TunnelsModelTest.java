@@ -102,6 +102,8 @@ class TunnelsModelTest {
         model.onEvent(new TunnelEvent.StateChanged(ID, T0.plusSeconds(420), TunnelState.UP, TunnelState.STOPPING));
         assertThat(notices).extracting(TunnelsModel.Notice::title).containsExactly("Tunnel dropped", "Tunnel back");
         assertThat(notices.getFirst().text()).contains("root@192.168.1.1:2222").contains("relay down");
+        assertThat(model.rows().getFirst().lastError()).as("back up: the table no longer shows the old error").isEmpty();
+        assertThat(model.log(ID)).anyMatch(l -> l.contains("relay down"));
     }
 
     @Test
