@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the app clicks the real Swing components: Connect Tunnel with the router's password (the app installs
  * its key there), the new host key accepted in its dialog; the table shows UP; the router's banner comes
  * through the relay port; Quit from the File menu stops the router's processes; a second start restores
- * the tunnel on the same port. Screenshots go to target/screenshots.
+ * the tunnel on the same port, and SIGTERM to it stops the router's processes again. Screenshots go to target/screenshots.
  */
 class DesktopEndToEndIT {
     private static final Duration WAIT = TestTimeouts.scaled(Duration.ofSeconds(90));
@@ -111,10 +111,10 @@ class DesktopEndToEndIT {
             again.send("await-state UP");
             assertThat(again.expectPrefix("state ")).as("restored on the same relay port").isEqualTo("state " + port);
             assertThat(router.livePids()).isNotEmpty();
-            again.send("quit");
-            again.awaitExit();
+            again.process().destroy(); // SIGTERM, as at logout: the same clean exit as Quit
+            assertThat(again.process().waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the app exits on SIGTERM").isTrue();
         }
-        assertThat(router.livePids()).isEmpty();
+        assertThat(router.livePids()).as("SIGTERM stopped the tunnel's processes on the router").isEmpty();
     }
 
     /** The apps' stderr, kept as test artefacts. */
