@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 
 /**
  * Wires the desktop over the front door: the agent is started here, or attached to when a headless
@@ -63,7 +64,12 @@ final class DesktopModule extends AbstractModule {
     @Provides
     @Singleton
     TunnelsModel tunnels(Agent agent) {
-        TunnelsModel model = new TunnelsModel(agent::tunnels);
+        // One daemon thread re-reads the agent's tunnels after events, in order, off NetPilot's event thread.
+        TunnelsModel model = new TunnelsModel(agent::tunnels, Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "netpilot-desktop-refresh");
+            t.setDaemon(true);
+            return t;
+        }));
         agent.subscribe(model::onEvent);
         model.start(!agent.attached() && !restored.isDone());
         restored.thenRun(model::restored);

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -41,6 +42,7 @@ public final class TunnelsModel {
     public record RttSample(Instant at, Duration rtt) {}
 
     private final Supplier<List<TunnelSnapshot>> source;
+    private final Executor refresher;
     private final Map<TunnelId, TunnelSnapshot> snapshots = new LinkedHashMap<>();
     private final Set<TunnelId> restoring = new HashSet<>();
     private final Set<TunnelId> dropped = new HashSet<>();
@@ -53,9 +55,12 @@ public final class TunnelsModel {
     /**
      * @param source the agent's tunnels now ({@code Agent::tunnels}); asked again when an event names a
      *     tunnel or a change the events alone do not describe
+     * @param refresher where those reads run, so an event listener never waits for the agent (one
+     *     thread keeps them in order; tests pass {@code Runnable::run})
      */
-    public TunnelsModel(Supplier<List<TunnelSnapshot>> source) {
+    public TunnelsModel(Supplier<List<TunnelSnapshot>> source, Executor refresher) {
         this.source = source;
+        this.refresher = refresher;
     }
 
     /**
@@ -125,7 +130,7 @@ public final class TunnelsModel {
             }
         }
         if (reread) {
-            refresh();
+            refresher.execute(this::refresh);
         } else {
             changed();
         }

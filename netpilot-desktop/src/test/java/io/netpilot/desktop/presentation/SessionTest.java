@@ -89,7 +89,7 @@ class SessionTest {
             assertThat(session.status()).isEqualTo("Attached to the agent running as pid " + ProcessHandle.current().pid()
                     + ": quitting leaves its tunnels running");
 
-            TunnelsModel model = new TunnelsModel(desktop::tunnels);
+            TunnelsModel model = new TunnelsModel(desktop::tunnels, Runnable::run);
             desktop.subscribe(model::onEvent);
             model.start(false);
             assertThat(model.rows()).singleElement().satisfies(r -> {

@@ -22,7 +22,7 @@ class TunnelsModelTest {
     private static final TunnelId ID = new TunnelId("t0123abcd");
 
     private final List<TunnelSnapshot> agentSays = new CopyOnWriteArrayList<>();
-    private final TunnelsModel model = new TunnelsModel(() -> List.copyOf(agentSays));
+    private final TunnelsModel model = new TunnelsModel(() -> List.copyOf(agentSays), Runnable::run);
 
     private static TunnelSnapshot snapshot(TunnelState state, Instant since) {
         return new TunnelSnapshot(ID, SshAddress.parse("root@192.168.1.1:2222"), SshAddress.parse("tunnel@relay.example.com"), state,
