@@ -205,7 +205,7 @@ public final class LifecycleBench {
     }
 
     /** Polls {@code 127.0.0.1:port} until a plain TCP client reads {@code SSH-2.0-}. */
-    private static void awaitBanner(int port, Process owner) throws InterruptedException {
+    static void awaitBanner(int port, Process owner) throws InterruptedException {
         long deadline = System.nanoTime() + BOUND.toNanos();
         String last = "nothing";
         while (System.nanoTime() < deadline) {
@@ -232,13 +232,13 @@ public final class LifecycleBench {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static long millisSince(long t0) {
+    static long millisSince(long t0) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     }
 

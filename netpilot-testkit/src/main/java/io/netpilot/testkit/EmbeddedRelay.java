@@ -25,6 +25,7 @@ import org.apache.sshd.common.forward.PortForwardingEventListener;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.forward.AgentForwardingFilter;
@@ -78,6 +79,9 @@ public final class EmbeddedRelay implements AutoCloseable {
         this.hostKey = HostKeys.generateEcdsa();
         this.tracker = new ProcessTracker("relay-" + UUID.randomUUID());
         this.server = SshServer.setUpDefaultServer();
+        // Like OpenSSH's sshd, which writes a command's exit status, EOF and close at once: MINA writes
+        // them one by one, and Nagle's algorithm would hold each back ~40 ms for the client's delayed ACK.
+        CoreModuleProperties.TCP_NODELAY.set(server, true);
         server.setHost("127.0.0.1");
         server.setPort(0);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.helpers.AbstractSession;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.slf4j.Logger;
@@ -88,6 +89,9 @@ public final class EmbeddedRouter implements AutoCloseable {
             this.path = SYSTEM_PATH;
         }
         this.server = SshServer.setUpDefaultServer();
+        // Like OpenSSH's sshd, which writes a command's exit status, EOF and close at once: MINA writes
+        // them one by one, and Nagle's algorithm would hold each back ~40 ms for the client's delayed ACK.
+        CoreModuleProperties.TCP_NODELAY.set(server, true);
         server.setHost("127.0.0.1");
         server.setPort(0);
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));

@@ -45,11 +45,16 @@ record BringUp(ShellConnector connector, TunnelLauncher launcher, TunnelStarter 
             recorder.transition(t, TunnelState.CONNECTING);
         }
         Undo undo = new Undo();
+        AtOnce<String> routerKey = AtOnce.done("");
+        long t0 = System.nanoTime();
         try {
+            // independent steps at once: both logins, then the router's key beside the relay port's lease
+            t.openBoth(connector);
             RemoteShell router = t.router(connector);
             RemoteShell relay = t.relay(connector);
-            String routerKey = Hosts.onRouter(spec, () -> launcher.ensureRouterKey(router));
-            TunnelStarter.Started s = starter.onFreePort(spec, router, relay, routerKey, spec.requestedPort(),
+            LOG.debug("connect of {}: logged in to router and relay after {} ms", t.id(), Timing.since(t0));
+            routerKey = AtOnce.start("netpilot-router-key-" + t.id(), () -> Hosts.onRouter(spec, () -> launcher.ensureRouterKey(router)));
+            TunnelStarter.Started s = starter.onFreePort(spec, router, relay, routerKey::join, spec.requestedPort(),
                     starter.portsOfOtherTunnels(spec), undo);
             Instant now = recorder.now();
             TunnelRecord up = new TunnelRecord(spec, OptionalInt.of(s.port()), Optional.of(s.token()),
@@ -57,11 +62,12 @@ record BringUp(ShellConnector connector, TunnelLauncher launcher, TunnelStarter 
             recorder.launched(t, up, s.rtt(), s.firstPort(), s.why());
             undo.clear();
             recorder.routerSucceeded(spec);
-            LOG.info("tunnel {} is up on relay port {} (token {})", t.id(), s.port(), s.token());
+            LOG.info("tunnel {} is up on relay port {} (token {}) after {} ms", t.id(), s.port(), s.token(), Timing.since(t0));
             return t.snapshot();
         } catch (RuntimeException e) {
             NetPilotException failure = asNetPilot(e, "connect of " + t.id());
             LOG.warn("connect of {} failed, undoing what it started: {}", t.id(), failure.getMessage());
+            routerKey.settle();
             undo.run();
             t.closeSessions();
             registry.release(t);
@@ -85,7 +91,7 @@ record BringUp(ShellConnector connector, TunnelLauncher launcher, TunnelStarter 
         int port = rec.port().orElseThrow();
         String routerKey = Hosts.onRouter(spec, () -> launcher.ensureRouterKey(router));
         try {
-            ProbeResult.Reached reached = starter.onSamePort(spec, router, relay, routerKey, port, token);
+            ProbeResult.Reached reached = starter.onSamePort(spec, router, relay, () -> routerKey, port, token);
             recorder.up(t, reached, true);
         } catch (PortLostException lost) {
             if (spec.requestedPort().isPresent()) {
@@ -98,7 +104,7 @@ record BringUp(ShellConnector connector, TunnelLauncher launcher, TunnelStarter 
             excluded.add(port);
             Undo undo = new Undo();
             try {
-                TunnelStarter.Started s = starter.onFreePort(spec, router, relay, routerKey, OptionalInt.empty(), excluded, undo);
+                TunnelStarter.Started s = starter.onFreePort(spec, router, relay, () -> routerKey, OptionalInt.empty(), excluded, undo);
                 TunnelRecord moved = t.record().withLaunch(s.port(), s.token()).withState(TunnelState.UP)
                         .withEstablished(recorder.now());
                 recorder.launched(t, moved, s.rtt(), port, "relay port " + port + " was lost: " + lost.getMessage());

@@ -8,6 +8,7 @@ import dev.failsafe.function.ContextualSupplier;
 import io.netpilot.core.NetPilotException;
 import java.time.Duration;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Asking a remote host again until something happened, with a pause between the questions: a
@@ -28,6 +29,26 @@ final class Poll {
         Duration pause = every.compareTo(within) < 0 ? every : within.dividedBy(2);
         return run(RetryPolicy.<T>builder().handleIf((r, e) -> e == null && !done.test(r))
                 .withMaxRetries(-1).withDelay(pause).withMaxDuration(within), poll);
+    }
+
+    /**
+     * Polls until {@code done} accepts the result or {@code within} has passed: pausing {@code soon}
+     * between polls for the first {@code soonFor}, then {@code every}. For a wait that usually ends
+     * soon (a tunnel just launched), so its end is seen within a few milliseconds without asking that
+     * often for long.
+     *
+     * @return the last result, accepted or not
+     * @throws NetPilotException when the thread was interrupted while pausing
+     */
+    static <T> T soonThenEvery(Predicate<T> done, Duration soon, Duration soonFor, Duration every, Duration within,
+            Supplier<T> poll) {
+        Duration first = soonFor.compareTo(within) < 0 ? soonFor : within;
+        T last = until(done, soon, first, ctx -> poll.get());
+        Duration rest = within.minus(first);
+        if (done.test(last) || rest.isZero() || rest.isNegative()) {
+            return last;
+        }
+        return until(done, every, rest, ctx -> poll.get());
     }
 
     /**

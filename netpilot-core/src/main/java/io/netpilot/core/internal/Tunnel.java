@@ -233,6 +233,37 @@ final class Tunnel {
         return relay.open(connector, address, policy, e -> Hosts.relayUnreachable(address, e));
     }
 
+    /**
+     * Opens the sessions it lacks at the same time: the relay's on a virtual thread while this one
+     * logs in to the router. Both logins are waited for; when both fail, the router's error is thrown
+     * with the relay's suppressed.
+     */
+    void openBoth(ShellConnector connector) {
+        guarded();
+        SshAddress relayAddress = spec().relay().address();
+        AtOnce<RemoteShell> relayLogin = relay.shell != null && relay.shell.isOpen() ? AtOnce.done(relay.shell)
+                : AtOnce.start("netpilot-login-" + relayAddress.host(),
+                        () -> relay.open(connector, relayAddress, policy, e -> Hosts.relayUnreachable(relayAddress, e)));
+        RuntimeException failure = null;
+        try {
+            router(connector);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            relayLogin.join();
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
     /** Closes its relay session, which stopped answering; the next use opens a new one. */
     void dropRelay() {
         guarded();

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,11 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
     private static final Pattern BIND_FAILURE = Pattern.compile(
             "(?i)(remote port forwarding failed|address already in use|cannot listen to port|port forwarding failed)");
     /** How often the router's log is read for a bind failure while the probe is polled. */
-    private static final int INSPECT_EVERY = 4;
+    private static final Duration INSPECT_EVERY = Duration.ofSeconds(1);
+    /** The pause between connect probes at first, while a tunnel usually comes up. */
+    private static final long SOON_PAUSE_MS = 15;
+    /** How long connect probes are that frequent before they are {@link ManagerSettings#connectProbePoll()} apart. */
+    private static final long SOON_FOR_MS = 2000;
     /** How many times the relay is asked whether a stale session let go of its port. */
     private static final int PORT_FREED_POLLS = 8;
 
@@ -65,7 +70,7 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
      *
      * @throws PortUnavailableException when the requested port, or every port tried, was lost
      */
-    Started onFreePort(TunnelSpec spec, RemoteShell router, RemoteShell relay, String routerKey,
+    Started onFreePort(TunnelSpec spec, RemoteShell router, RemoteShell relay, Supplier<String> routerKey,
             OptionalInt requested, Set<Integer> excluded, Undo undo) {
         RouterId rid = spec.router().id();
         int first = 0;
@@ -114,7 +119,7 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
      *
      * @throws PortLostException when another session holds the port
      */
-    ProbeResult.Reached onSamePort(TunnelSpec spec, RemoteShell router, RemoteShell relay, String routerKey,
+    ProbeResult.Reached onSamePort(TunnelSpec spec, RemoteShell router, RemoteShell relay, Supplier<String> routerKey,
             int port, CleanupToken token) {
         Hosts.onRouter(spec, () -> teardown.stopRouterSide(router, token));
         if (Hosts.onRelay(spec, () -> gateway.isListening(relay, port))) {
@@ -156,30 +161,52 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
         return ports;
     }
 
-    /** Authorizes the router on the relay, launches with {@code token} and waits for the probe. */
-    private ProbeResult.Reached launchAndAwait(TunnelSpec spec, RemoteShell router, RemoteShell relay, String routerKey,
+    /**
+     * Authorizes the router on the relay (with the key {@code routerKey} gives, waited for here, so it
+     * can be made while the port was leased), launches with {@code token} and waits for the probe. The
+     * authorization comes first: a router client that logs in before it is refused, and its supervisor
+     * tries again only after a pause.
+     */
+    private ProbeResult.Reached launchAndAwait(TunnelSpec spec, RemoteShell router, RemoteShell relay, Supplier<String> routerKey,
             int port, CleanupToken token, Undo undo) {
-        Hosts.runOnRelay(spec, () -> gateway.authorize(relay, routerKey, token));
+        long t0 = System.nanoTime();
+        String key = routerKey.get();
+        long keyed = System.nanoTime();
+        Hosts.runOnRelay(spec, () -> gateway.authorize(relay, key, token));
         undo.push("revoke " + token + " on the relay", () -> gateway.revoke(relay, token));
         SshAddress relayAddress = spec.relay().address();
         LaunchPlan plan = new LaunchPlan(token, new Forward(port, spec.targetPort()),
                 new SshAddress(spec.relay().tunnelUser(), relayAddress.host(), relayAddress.port()),
                 relay.hostPublicKey(), spec.leaseTtl());
         undo.push("stop the router processes of " + token, () -> teardown.stopRouterSide(router, token));
+        long authorized = System.nanoTime();
         int pid = Hosts.onRouter(spec, () -> launcher.launch(router, plan));
         LOG.info("launched {} on the router (supervisor pid {}); waiting for the end-to-end probe", token, pid);
-        return awaitProbe(spec, router, relay, port, token);
+        long launched = System.nanoTime();
+        ProbeResult.Reached reached = awaitProbe(spec, router, relay, port, token);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{}: router key waited for {} ms, authorized in {} ms, launched in {} ms, probe passed after {} ms",
+                    token, Timing.between(t0, keyed), Timing.between(keyed, authorized), Timing.between(authorized, launched),
+                    Timing.since(launched));
+        }
+        return reached;
     }
 
     /**
-     * Polls the probe until it passes or {@link ManagerSettings#connectProbeWait()} has passed,
-     * reading the router's log now and then for a relay that refused the port.
+     * Polls the probe until it passes or {@link ManagerSettings#connectProbeWait()} has passed: every
+     * {@value #SOON_PAUSE_MS} ms for the first {@value #SOON_FOR_MS} ms (a tunnel usually answers
+     * within them, and a probe that fails costs one channel open on the relay session), then every
+     * {@link ManagerSettings#connectProbePoll()}; reads the router's log about once a second for a relay
+     * that refused the port.
      */
     private ProbeResult.Reached awaitProbe(TunnelSpec spec, RemoteShell router, RemoteShell relay, int port, CleanupToken token) {
-        ProbeResult last = Poll.until(ProbeResult.Reached.class::isInstance, settings.connectProbePoll(), settings.connectProbeWait(),
-                poll -> {
+        long[] nextInspect = {System.nanoTime() + INSPECT_EVERY.toNanos()};
+        ProbeResult last = Poll.soonThenEvery(ProbeResult.Reached.class::isInstance, Duration.ofMillis(SOON_PAUSE_MS),
+                Duration.ofMillis(SOON_FOR_MS), settings.connectProbePoll(), settings.connectProbeWait(),
+                () -> {
                     ProbeResult r = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
-                    if (r instanceof ProbeResult.Unreached && (poll.getAttemptCount() + 1) % INSPECT_EVERY == 0) {
+                    if (r instanceof ProbeResult.Unreached && System.nanoTime() - nextInspect[0] >= 0) {
+                        nextInspect[0] = System.nanoTime() + INSPECT_EVERY.toNanos();
                         refusedPort(spec, router, port, token);
                     }
                     return r;

@@ -55,6 +55,9 @@ final class MinaSshTransport implements SshTransport {
         c.addSessionListener(new PinnedTypesFirst(knownHosts));
         CoreModuleProperties.IO_CONNECT_TIMEOUT.set(c, settings.connectTimeout());
         CoreModuleProperties.AUTH_TIMEOUT.set(c, settings.authTimeout());
+        // Commands are small request/answer exchanges: without this, Nagle's algorithm and the peer's
+        // delayed ACK hold a small packet back for ~40 ms, several times per connect.
+        CoreModuleProperties.TCP_NODELAY.set(c, true);
         if (!settings.keepaliveInterval().isZero()) {
             CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, settings.keepaliveInterval());
             CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, settings.keepaliveMaxMissed());

@@ -82,8 +82,7 @@ final class ShTunnelLauncher implements TunnelLauncher {
 
     @Override
     public String ensureRouterKey(RemoteShell router) {
-        upload(router);
-        CommandResult result = router.exec(WORK + "sh \"$W/" + SCRIPT + "\" key " + quote(client.hint()), COMMAND_TIMEOUT)
+        CommandResult result = router.exec(UPLOAD + "sh \"$W/" + SCRIPT + "\" key " + quote(client.hint()), SCRIPT_BYTES, COMMAND_TIMEOUT)
                 .orThrow("making the router's key pair on " + router.address());
         String key = result.stdout().lines()
                 .map(String::strip)
@@ -95,16 +94,16 @@ final class ShTunnelLauncher implements TunnelLauncher {
         return parts[0] + " " + parts[1];
     }
 
-    /** Puts the script into the work dir: written aside, then renamed, so running supervisors keep reading the old file. */
-    private static void upload(RemoteShell router) {
-        String command = WORK + "mkdir -p \"$W\" && chmod 700 \"$W\" && t=\"$W/." + SCRIPT + ".$$\" && cat > \"$t\""
-                + " && chmod 700 \"$t\" && mv -f \"$t\" \"$W/" + SCRIPT + "\"";
-        router.exec(command, SCRIPT_BYTES, COMMAND_TIMEOUT).orThrow("uploading the tunnel script to " + router.address());
-    }
+    /**
+     * The start of a command that puts the script, read from the command's stdin, into the work dir:
+     * written aside, then renamed, so running supervisors keep reading the old file. Stops the command
+     * when that fails. Part of the command that uses the script, so the upload costs no round trip.
+     */
+    static final String UPLOAD = WORK + "mkdir -p \"$W\" && chmod 700 \"$W\" && t=\"$W/." + SCRIPT + ".$$\" && cat > \"$t\""
+            + " && chmod 700 \"$t\" && mv -f \"$t\" \"$W/" + SCRIPT + "\" || { echo \"cannot write the tunnel script into $W\" >&2; exit 1; }; ";
 
     @Override
     public int launch(RemoteShell router, LaunchPlan plan) {
-        upload(router);
         CleanupToken token = plan.token();
         SshAddress relay = plan.relay();
         String knownHostsHost = relay.port() == 22 ? relay.host() : "[" + relay.host() + "]:" + relay.port();
@@ -112,7 +111,7 @@ final class ShTunnelLauncher implements TunnelLauncher {
         String args = String.join(" ", quote(token.value()), quote(relay.user()), quote(relay.host()),
                 quote(Integer.toString(relay.port())), quote(Integer.toString(plan.forward().remotePort())),
                 quote(Integer.toString(plan.forward().targetPort())), quote(client.hint()));
-        String command = WORK + "T=" + quote(token.value()) + "; D=\"$W/$T.d\"; "
+        String command = UPLOAD + "T=" + quote(token.value()) + "; D=\"$W/$T.d\"; "
                 + "rm -f \"$W/$T.stop\"; "
                 + "if [ -s \"$W/$T.pid\" ] && ! kill -0 \"$(cat \"$W/$T.pid\")\" 2>/dev/null; then rm -f \"$W/$T.pid\"; fi; "
                 + "mkdir -p \"$D/home/.ssh\" || exit 1; "
@@ -128,12 +127,13 @@ final class ShTunnelLauncher implements TunnelLauncher {
                 + " </dev/null >>\"$W/$T.log\" 2>&1 & "
                 + "else nohup sh " + script + " " + args + " </dev/null >>\"$W/$T.log\" 2>&1 & fi; "
                 + "P=$!; i=0; "
-                + "while [ ! -s \"$W/$T.pid\" ] && [ $i -lt 100 ]; do "
+                // the supervisor writes its pid file first thing: look for it often (10 s at most)
+                + "while [ ! -s \"$W/$T.pid\" ] && [ $i -lt 500 ]; do "
                 + "case \"$(cat /proc/$P/stat 2>/dev/null)\" in *') Z'*) break;; esac; "
-                + "sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; "
+                + "sleep 0.02 2>/dev/null || { sleep 1; i=$((i+49)); }; i=$((i+1)); done; "
                 + "if [ -s \"$W/$T.pid\" ]; then cat \"$W/$T.pid\"; else echo 'the supervisor did not start; its log ends with:' >&2; "
                 + "tail -n 5 \"$W/$T.log\" >&2; exit 1; fi";
-        CommandResult result = router.exec(command, COMMAND_TIMEOUT).orThrow("starting tunnel " + token + " on " + router.address());
+        CommandResult result = router.exec(command, SCRIPT_BYTES, COMMAND_TIMEOUT).orThrow("starting tunnel " + token + " on " + router.address());
         String out = result.stdout().strip();
         if (!out.matches("[0-9]{1,10}")) {
             throw new RemoteCommandException("the router " + router.address() + " answered '" + out

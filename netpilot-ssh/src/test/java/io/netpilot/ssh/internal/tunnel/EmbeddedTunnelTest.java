@@ -89,7 +89,7 @@ class EmbeddedTunnelTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(probe.probe(relay, lease.port(), Duration.ofSeconds(3)))
                 .isInstanceOfSatisfying(ProbeResult.Reached.class, reached -> assertThat(reached.banner()).startsWith("SSH-2.0-")));
         assertThat(launcher.inspect(router, token).supervisorPid()).hasValue(pid);
-        assertThat(gateway.liveSessions(relay)).contains(token);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(gateway.liveSessions(relay)).contains(token));
 
         // On the embedded relay the forced command's parent is the JVM: ending the command ends the session.
         assertThat(gateway.endSession(relay, token)).isTrue();

@@ -39,7 +39,9 @@ class TunnelLifecycleTest {
             assertThat(status.supervisorPid()).hasValue(t.pid());
             assertThat(status.leaseRemaining()).isBetween(Duration.ofSeconds(50), Duration.ofSeconds(61));
             assertThat(status.logTail()).contains("client=" + kind.hint());
-            assertThat(rig.gateway.liveSessions(rig.relay)).contains(t.token());
+            // The forward can answer before the relay has started the session's forced command (the
+            // client asks for the session after its -R is granted), so the session is awaited.
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(rig.gateway.liveSessions(rig.relay)).contains(t.token()));
             assertThat(launcher.tokens(rig.router)).containsExactly(t.token());
             DiscoveredTunnel described = launcher.describe(rig.router, t.token()).orElseThrow();
             assertThat(described.token()).isEqualTo(t.token());
