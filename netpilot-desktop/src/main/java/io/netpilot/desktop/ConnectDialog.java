@@ -3,7 +3,7 @@ package io.netpilot.desktop;
 import io.netpilot.desktop.presentation.ConnectFlow;
 import io.netpilot.desktop.presentation.ConnectForm;
 import io.netpilot.desktop.presentation.TunnelsModel;
-import io.netpilot.core.InvalidInputException;
+import io.netpilot.core.NetPilotException;
 import io.netpilot.state.UserConfig;
 import java.awt.BorderLayout;
 import java.awt.Dialog;
@@ -185,10 +185,12 @@ final class ConnectDialog {
         }
     }
 
-    private static UserConfig readConfig(Path home) {
+    /** The defaults; a broken config.json is said once in the progress line and its defaults are not used. */
+    private UserConfig readConfig(Path home) {
         try {
             return UserConfig.read(home.resolve(UserConfig.FILE_NAME));
-        } catch (InvalidInputException e) {
+        } catch (NetPilotException e) {
+            progress.setText(e.getMessage() + " (its defaults are not used)");
             return UserConfig.EMPTY;
         }
     }
