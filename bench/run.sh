@@ -9,4 +9,4 @@ bench_dir=$(cd "$(dirname "$0")" && pwd)
 . "$bench_dir/compile.sh"
 exec "$JAVA_HOME/bin/java" \
     -Dlogback.configurationFile="$bench_dir/logback-bench.xml" \
-    -p "$NETPILOT_BENCH_MP" -m io.netpilot.bench/io.netpilot.bench.LifecycleBench "$@"
+    -p "$NETPILOT_BENCH_MP" -m "io.netpilot.bench/${NETPILOT_BENCH_MAIN:-io.netpilot.bench.LifecycleBench}" "$@"

@@ -195,12 +195,12 @@ public final class LifecycleBench {
     }
 
     /** The router's own SSH server exposed on the relay, new host keys pinned. */
-    private static ConnectRequest request(SshAddress router, SshAddress relay) {
+    static ConnectRequest request(SshAddress router, SshAddress relay) {
         return ConnectRequest.of(router, relay).withPortRange(new PortRange(47000, 47999)).withLeaseTtl(Duration.ofSeconds(30))
                 .acceptingNewHostKeys();
     }
 
-    private static void awaitBanner(int port) throws InterruptedException {
+    static void awaitBanner(int port) throws InterruptedException {
         awaitBanner(port, null);
     }
 

@@ -30,6 +30,17 @@ public interface Agent extends AutoCloseable {
     CleanupReport disconnect(TunnelId id);
 
     /**
+     * Retry now: checks the tunnel at once and, if the check fails, repairs it at once, skipping the
+     * backoff, the ride-out window and an open circuit breaker; see {@link TunnelManager#retry}.
+     * Returns at once; the outcome arrives as events and in {@link #tunnels()}.
+     *
+     * @param id the tunnel
+     * @throws TunnelNotFoundException when no such tunnel is supervised
+     * @throws NetPilotException when an attached agent went away
+     */
+    void retry(TunnelId id);
+
+    /**
      * Every wanted tunnel now, in its current state.
      *
      * @return the tunnels; empty when none is wanted

@@ -22,6 +22,9 @@ import java.util.Objects;
  * @param portAttempts how many relay ports a launch tries before giving up (fallback on a lost port)
  * @param cleanupBound the default bound of {@link TunnelManager#cleanup} for callers that have none
  * @param stopPolicy how router processes are stopped
+ * @param rideOut how long failed probes are ridden out while the router's supervisor runs (its client
+ *     reconnects by itself within its keepalive window, 5 s x 3, and a held connection survives
+ *     that): only after this is a relay session that still holds the port taken for stale and ended
  */
 public record ManagerSettings(
         Duration probeInterval,
@@ -36,13 +39,17 @@ public record ManagerSettings(
         Duration connectProbePoll,
         int portAttempts,
         Duration cleanupBound,
-        StopPolicy stopPolicy) {
+        StopPolicy stopPolicy,
+        Duration rideOut) {
 
-    /** Probe every 3 s (3 s timeout), repair after 2 failures, back off from 1 s to 60 s. */
+    /**
+     * Probe every second (2 s timeout, so a dead path is noticed within 3 s), repair after 2 failures,
+     * back off from 1 s to 60 s, ride out 20 s.
+     */
     public static final ManagerSettings DEFAULTS = new ManagerSettings(
-            Duration.ofSeconds(3), Duration.ofSeconds(3), Duration.ofSeconds(1), 2, Duration.ofSeconds(10),
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1), 2, Duration.ofSeconds(10),
             Duration.ofSeconds(1), Duration.ofSeconds(60), 0.25, Duration.ofSeconds(30), Duration.ofMillis(250),
-            3, Duration.ofSeconds(10), StopPolicy.DEFAULT);
+            3, Duration.ofSeconds(10), StopPolicy.DEFAULT, Duration.ofSeconds(20));
 
     /** @throws InvalidInputException when a duration is not positive or a count or share is out of range */
     public ManagerSettings {
@@ -55,6 +62,7 @@ public record ManagerSettings(
         positive("connect probe wait", connectProbeWait);
         positive("connect probe poll", connectProbePoll);
         positive("cleanup bound", cleanupBound);
+        positive("ride-out window", rideOut);
         Objects.requireNonNull(stopPolicy, "stopPolicy");
         if (backoffCap.compareTo(backoffBase) <= 0) {
             throw new InvalidInputException("backoff cap (" + backoffCap + ") must be longer than its base (" + backoffBase + ")");
@@ -76,26 +84,33 @@ public record ManagerSettings(
 
     public ManagerSettings withProbing(Duration interval, Duration timeout, int failures) {
         return new ManagerSettings(interval, timeout, slowProbe, failures, heartbeatPersistInterval, backoffBase,
-                backoffCap, backoffJitter, connectProbeWait, connectProbePoll, portAttempts, cleanupBound, stopPolicy);
+                backoffCap, backoffJitter, connectProbeWait, connectProbePoll, portAttempts, cleanupBound, stopPolicy, rideOut);
     }
 
     public ManagerSettings withBackoff(Duration base, Duration cap, double jitter) {
         return new ManagerSettings(probeInterval, probeTimeout, slowProbe, failuresBeforeRepair, heartbeatPersistInterval,
-                base, cap, jitter, connectProbeWait, connectProbePoll, portAttempts, cleanupBound, stopPolicy);
+                base, cap, jitter, connectProbeWait, connectProbePoll, portAttempts, cleanupBound, stopPolicy, rideOut);
     }
 
     public ManagerSettings withConnectWait(Duration wait, Duration poll) {
         return new ManagerSettings(probeInterval, probeTimeout, slowProbe, failuresBeforeRepair, heartbeatPersistInterval,
-                backoffBase, backoffCap, backoffJitter, wait, poll, portAttempts, cleanupBound, stopPolicy);
+                backoffBase, backoffCap, backoffJitter, wait, poll, portAttempts, cleanupBound, stopPolicy, rideOut);
     }
 
     public ManagerSettings withSlowProbe(Duration threshold) {
         return new ManagerSettings(probeInterval, probeTimeout, threshold, failuresBeforeRepair, heartbeatPersistInterval,
-                backoffBase, backoffCap, backoffJitter, connectProbeWait, connectProbePoll, portAttempts, cleanupBound, stopPolicy);
+                backoffBase, backoffCap, backoffJitter, connectProbeWait, connectProbePoll, portAttempts, cleanupBound, stopPolicy, rideOut);
     }
 
     public ManagerSettings withStopPolicy(StopPolicy policy) {
         return new ManagerSettings(probeInterval, probeTimeout, slowProbe, failuresBeforeRepair, heartbeatPersistInterval,
-                backoffBase, backoffCap, backoffJitter, connectProbeWait, connectProbePoll, portAttempts, cleanupBound, policy);
+                backoffBase, backoffCap, backoffJitter, connectProbeWait, connectProbePoll, portAttempts, cleanupBound, policy, rideOut);
+    }
+
+    /** How long failed probes are ridden out while the router's supervisor runs; see {@link #rideOut()}. */
+    public ManagerSettings withRideOut(Duration window) {
+        return new ManagerSettings(probeInterval, probeTimeout, slowProbe, failuresBeforeRepair, heartbeatPersistInterval,
+                backoffBase, backoffCap, backoffJitter, connectProbeWait, connectProbePoll, portAttempts, cleanupBound, stopPolicy,
+                window);
     }
 }

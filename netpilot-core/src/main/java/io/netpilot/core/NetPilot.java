@@ -188,6 +188,11 @@ public final class NetPilot implements Agent {
     }
 
     @Override
+    public void retry(TunnelId id) {
+        manager.retry(id);
+    }
+
+    @Override
     public List<TunnelSnapshot> tunnels() {
         return manager.tunnels();
     }

@@ -3,6 +3,7 @@ package io.netpilot.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Something that happened to a tunnel. The CLI ({@code watch}), the desktop app and embedding apps
@@ -23,13 +24,20 @@ public sealed interface TunnelEvent {
         }
     }
 
-    /** An end-to-end probe succeeded. */
-    record Metrics(TunnelId tunnel, Instant at, int port, Duration roundTrip) implements TunnelEvent {
+    /** An end-to-end probe succeeded; {@code metrics} are the tunnel's measurements with it. */
+    record Metrics(TunnelId tunnel, Instant at, int port, Duration roundTrip, TunnelMetrics metrics) implements TunnelEvent {
         public Metrics {
             Objects.requireNonNull(tunnel, "tunnel");
             Objects.requireNonNull(at, "at");
             Checks.port("port", port);
             Objects.requireNonNull(roundTrip, "roundTrip");
+            Objects.requireNonNull(metrics, "metrics");
+        }
+
+        /** A probe's time with nothing else measured. */
+        public Metrics(TunnelId tunnel, Instant at, int port, Duration roundTrip) {
+            this(tunnel, at, port, roundTrip, new TunnelMetrics(Optional.of(roundTrip), Optional.of(roundTrip),
+                    Optional.of(roundTrip), 0, 0, Optional.empty(), at, 0));
         }
     }
 

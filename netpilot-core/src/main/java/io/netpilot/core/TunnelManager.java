@@ -78,6 +78,17 @@ public interface TunnelManager extends AutoCloseable {
     void networkChanged();
 
     /**
+     * Retry now: the tunnel is checked at once and, when the check fails, repaired at once, skipping
+     * the backoff, the ride-out window and its router's open circuit breaker. Returns at once; the
+     * outcome arrives as events and in {@link #tunnel(TunnelId)}. A {@link #disconnect} meanwhile
+     * cancels the repair.
+     *
+     * @param id the tunnel
+     * @throws TunnelNotFoundException when no such tunnel is supervised
+     */
+    void retry(TunnelId id);
+
+    /**
      * Takes back the tunnels a router still runs that the state does not know, for example after a
      * corrupt {@code tunnel-state.json} was set aside: lists the router's tokens and, for each one no
      * wanted tunnel holds, reads what it was launched with. A described tunnel is wanted again (saved

@@ -18,6 +18,9 @@ import java.util.OptionalInt;
  * @param established when it last came up
  * @param lastHeartbeat when a probe last succeeded
  * @param lastRtt the last probe's round-trip time
+ * @param metrics the probe's measurements: RTT last/min/smoothed, loss, uptime, reconnects
+ * @param nextAttempt while it is down: when the agent next tries an expensive repair (a relaunch);
+ *     cheap checks go on at the probe interval and a healed link is used at once regardless
  */
 public record TunnelSnapshot(
         TunnelId id,
@@ -28,7 +31,9 @@ public record TunnelSnapshot(
         Instant since,
         Optional<Instant> established,
         Optional<Instant> lastHeartbeat,
-        Optional<Duration> lastRtt) {
+        Optional<Duration> lastRtt,
+        TunnelMetrics metrics,
+        Optional<Instant> nextAttempt) {
     public TunnelSnapshot {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(router, "router");
@@ -39,6 +44,15 @@ public record TunnelSnapshot(
         Objects.requireNonNull(established, "established");
         Objects.requireNonNull(lastHeartbeat, "lastHeartbeat");
         Objects.requireNonNull(lastRtt, "lastRtt");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(nextAttempt, "nextAttempt");
+    }
+
+    /** A snapshot with nothing measured beyond {@code lastRtt}, and no repair pending. */
+    public TunnelSnapshot(TunnelId id, SshAddress router, SshAddress relay, TunnelState state, OptionalInt port,
+            Instant since, Optional<Instant> established, Optional<Instant> lastHeartbeat, Optional<Duration> lastRtt) {
+        this(id, router, relay, state, port, since, established, lastHeartbeat, lastRtt,
+                new TunnelMetrics(lastRtt, lastRtt, lastRtt, 0, 0, Optional.empty(), since, 0), Optional.empty());
     }
 
     /** The state's reason, for states that carry one. */

@@ -235,6 +235,14 @@ public final class EmbeddedRelay implements AutoCloseable {
             argv.add("-c");
             argv.add(forced.get());
             LOG.debug("relay runs forced command {} instead of {}", forced.get(), requested.orElse("a shell"));
+            // As OpenSSH, where a router's session is ended by killing its sshd: a forced command ended by a
+            // signal ends its whole session, and with it the port forward, even when the client is long gone.
+            return new ShellCommand(argv, env, root, code -> {
+                if (code >= 128) {
+                    LOG.info("forced command of a router's session ended by signal {}; closing the session", code - 128);
+                    channel.getSession().close(true);
+                }
+            });
         } else if (requested.isPresent()) {
             argv.add("-c");
             argv.add(requested.get());

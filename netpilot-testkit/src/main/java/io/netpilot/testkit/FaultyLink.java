@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * will: {@link #pass()} forwards, {@link #cut()} resets every connection and refuses new ones,
  * {@link #blackhole()} accepts and holds connections but forwards nothing (like a silent network
  * outage: bytes wait, and flow again after {@link #heal()}), {@link #latency(Duration)} delays every
- * chunk. Thread-safe; one virtual thread per connection direction.
+ * chunk. A link made with {@link #sparingThisProcess} applies its faults only to connections from
+ * other processes: a test breaks the path of a router's SSH client to the relay while the agent in
+ * the test's own JVM still reaches the relay through the same address. Thread-safe; one virtual
+ * thread per connection direction.
  */
 public final class FaultyLink implements AutoCloseable {
     private enum Mode { PASS, CUT, BLACKHOLE }
@@ -35,14 +39,22 @@ public final class FaultyLink implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    /** The sockets of connections from this process, which a sparing link never faults. */
+    private final Set<Socket> spared = ConcurrentHashMap.newKeySet();
+    private final boolean spareOwn;
+    /** Each open connection's upstream socket, by its client socket. */
+    private final Map<Socket, Socket> upstreamOf = new ConcurrentHashMap<>();
+    /** Upstream sockets {@link #strand()} left open and silent; ended by {@link #close()}. */
+    private final Set<Socket> stranded = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition flowing = lock.newCondition();
     private Mode mode = Mode.PASS;
     private Duration latency = Duration.ZERO;
     private ServerSocket listener;
-    private boolean closed;
+    private volatile boolean closed;
 
-    private FaultyLink(int listenPort, String targetHost, int targetPort) {
+    private FaultyLink(int listenPort, String targetHost, int targetPort, boolean spareOwn) {
+        this.spareOwn = spareOwn;
         this.targetHost = Objects.requireNonNull(targetHost, "targetHost");
         this.targetPort = targetPort;
         this.listener = bind(listenPort);
@@ -60,7 +72,19 @@ public final class FaultyLink implements AutoCloseable {
         if (listenPort < 0 || listenPort > 65535 || targetPort < 1 || targetPort > 65535) {
             throw new IllegalArgumentException("ports must be 0..65535 (listen) and 1..65535 (target), got " + listenPort + " and " + targetPort);
         }
-        return new FaultyLink(listenPort, targetHost, targetPort);
+        return new FaultyLink(listenPort, targetHost, targetPort, false);
+    }
+
+    /**
+     * As {@link #between}, but connections from this JVM pass whatever the mode: only other
+     * processes (a router's SSH client) see the faults. With it, {@link #cut()} keeps listening and
+     * resets only the other processes' connections, new ones at once. Linux only (reads {@code /proc}).
+     */
+    public static FaultyLink sparingThisProcess(int listenPort, String targetHost, int targetPort) {
+        if (listenPort < 0 || listenPort > 65535 || targetPort < 1 || targetPort > 65535) {
+            throw new IllegalArgumentException("ports must be 0..65535 (listen) and 1..65535 (target), got " + listenPort + " and " + targetPort);
+        }
+        return new FaultyLink(listenPort, targetHost, targetPort, true);
     }
 
     /** The port clients connect to, on {@code 127.0.0.1}. */
@@ -85,6 +109,21 @@ public final class FaultyLink implements AutoCloseable {
     /** Holds every connection, new ones too, forwarding nothing until {@link #pass()} or {@link #heal()}. */
     public void blackhole() {
         setMode(Mode.BLACKHOLE);
+    }
+
+    /**
+     * Drops every connection (but this process's, on a sparing link) the way a NAT that lost its state
+     * does: the client's end is reset, the target's end stays open and silent, so the target holds a
+     * stale session until it notices by itself or is told. New connections pass.
+     */
+    public void strand() {
+        for (Map.Entry<Socket, Socket> e : upstreamOf.entrySet()) {
+            if (!spared.contains(e.getKey())) {
+                stranded.add(e.getValue());
+                reset(e.getKey());
+            }
+        }
+        LOG.debug("link 127.0.0.1:{} stranded its connections", port);
     }
 
     /** Delays every chunk of data by {@code d}, each direction. */
@@ -133,9 +172,9 @@ public final class FaultyLink implements AutoCloseable {
             }
             Mode previous = mode;
             mode = next;
-            if (next == Mode.CUT) {
+            if (next == Mode.CUT && !spareOwn) {
                 closeQuietly(listener);
-            } else if (previous == Mode.CUT) {
+            } else if (previous == Mode.CUT && !spareOwn) {
                 listener = bind(port);
                 startAccepting(listener);
             }
@@ -166,6 +205,9 @@ public final class FaultyLink implements AutoCloseable {
                 try {
                     Socket client = s.accept();
                     sockets.add(client);
+                    if (spareOwn && LocalSockets.ownedByThisProcess(client.getPort(), port)) {
+                        spared.add(client);
+                    }
                     Thread.ofVirtual().start(() -> connect(client));
                 } catch (IOException e) {
                     return; // listener closed by cut() or close()
@@ -176,56 +218,81 @@ public final class FaultyLink implements AutoCloseable {
 
     private void connect(Socket client) {
         Socket upstream = null;
+        boolean spare = spared.contains(client);
         try {
-            awaitFlowing();
+            awaitFlowing(spare);
             upstream = new Socket();
             sockets.add(upstream);
+            if (spare) {
+                spared.add(upstream);
+            }
+            upstreamOf.put(client, upstream);
             upstream.connect(new InetSocketAddress(targetHost, targetPort), 10_000);
             Socket up = upstream;
-            Thread toTarget = Thread.ofVirtual().start(() -> pump(client, up));
-            pump(up, client);
+            Thread toTarget = Thread.ofVirtual().start(() -> pump(client, up, spare));
+            pump(up, client, spare);
             toTarget.join();
         } catch (IOException | InterruptedException e) {
             reset(client);
-            if (upstream != null) {
+            if (upstream != null && !stranded.contains(upstream)) {
                 reset(upstream);
             }
         } finally {
+            upstreamOf.remove(client);
             closeQuietly(client);
-            closeQuietly(upstream);
+            if (upstream != null && !stranded.contains(upstream)) {
+                closeQuietly(upstream);
+            }
             sockets.remove(client);
+            spared.remove(client);
             if (upstream != null) {
                 sockets.remove(upstream);
+                spared.remove(upstream);
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean spare) {
         byte[] buffer = new byte[16384];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                Duration delay = awaitFlowing();
+                Duration delay = awaitFlowing(spare);
                 if (delay.isPositive()) {
                     TimeUnit.NANOSECONDS.sleep(delay.toNanos());
-                    awaitFlowing();
+                    awaitFlowing(spare);
                 }
                 out.write(buffer, 0, n);
                 out.flush();
             }
-            to.shutdownOutput();
+            if (!stranded.contains(to)) {
+                to.shutdownOutput();
+            }
         } catch (IOException | InterruptedException e) {
-            reset(from);
-            reset(to);
+            if (!stranded.contains(from)) {
+                reset(from);
+            }
+            if (!stranded.contains(to)) {
+                reset(to);
+            }
         }
     }
 
-    /** Waits while the link is blackholed; fails when it is cut or closed. Returns the latency to add. */
-    private Duration awaitFlowing() throws InterruptedException, SocketException {
+    /**
+     * Waits while the link is blackholed; fails when it is cut or closed. Returns the latency to add.
+     * A {@code spare}d connection only fails when the link is closed.
+     */
+    private Duration awaitFlowing(boolean spare) throws InterruptedException, SocketException {
         lock.lock();
         try {
+            if (spare) {
+                if (closed) {
+                    throw new SocketException("link closed");
+                }
+                return Duration.ZERO;
+            }
             while (mode == Mode.BLACKHOLE && !closed) {
                 flowing.await();
             }
@@ -239,10 +306,17 @@ public final class FaultyLink implements AutoCloseable {
     }
 
     private void resetAll() {
-        for (Socket s : sockets) {
-            reset(s);
+        if (closed) {
+            stranded.forEach(FaultyLink::reset);
+            stranded.clear();
         }
-        sockets.clear();
+        for (Socket s : sockets) {
+            if (!closed && (spared.contains(s) || stranded.contains(s))) {
+                continue;
+            }
+            reset(s);
+            sockets.remove(s);
+        }
     }
 
     private static void reset(Socket s) {

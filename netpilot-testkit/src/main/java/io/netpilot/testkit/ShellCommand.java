@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ShellCommand implements Command {
     private static final Logger LOG = LoggerFactory.getLogger(ShellCommand.class);
+    private final java.util.function.IntConsumer afterExit;
     private static final long DRAIN_AFTER_EXIT_MS = 500;
 
     private final List<String> argv;
@@ -35,9 +36,15 @@ final class ShellCommand implements Command {
     private volatile Process process;
 
     ShellCommand(List<String> argv, Map<String, String> environment, Path workingDir) {
+        this(argv, environment, workingDir, code -> { });
+    }
+
+    /** As the other constructor; {@code afterExit} is told the exit code once the channel was told. */
+    ShellCommand(List<String> argv, Map<String, String> environment, Path workingDir, java.util.function.IntConsumer afterExit) {
         this.argv = List.copyOf(argv);
         this.environment = Map.copyOf(environment);
         this.workingDir = workingDir;
+        this.afterExit = afterExit;
     }
 
     @Override
@@ -119,6 +126,7 @@ final class ShellCommand implements Command {
         stdin.interrupt();
         LOG.debug("pid {} exited with {}", p.pid(), code);
         callback.onExit(code);
+        afterExit.accept(code);
     }
 
     @Override

@@ -100,6 +100,38 @@ class FaultyLinkTest {
     }
 
     @Test
+    void aSparingLinkFaultsOnlyOtherProcesses() throws Exception {
+        try (FaultyLink sparing = FaultyLink.sparingThisProcess(0, "127.0.0.1", echo.getLocalPort());
+                Socket own = Loopback.connect(sparing.port(), Duration.ofSeconds(5))) {
+            own.setSoTimeout(5_000);
+            assertThat(roundTrip(own, "mine")).isEqualTo("mine");
+            assertThat(echoFromAnotherProcess(sparing.port())).isEqualTo("hi");
+
+            sparing.blackhole();
+            assertThat(roundTrip(own, "still")).isEqualTo("still");
+            assertThat(echoFromAnotherProcess(sparing.port())).isEmpty();
+            sparing.cut();
+            assertThat(roundTrip(own, "through a cut")).isEqualTo("through a cut");
+            assertThat(echoFromAnotherProcess(sparing.port())).isEmpty();
+
+            sparing.heal();
+            assertThat(echoFromAnotherProcess(sparing.port())).isEqualTo("hi");
+        }
+    }
+
+    /** What a bash in another process reads back within a second after sending "hi" through {@code port}. */
+    private static String echoFromAnotherProcess(int port) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port + " || exit 0;"
+                + " printf hi >&3; timeout 1 head -c 2 <&3").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            assertThat(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            return new String(p.getInputStream().readAllBytes()).strip();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void latencyDelaysEachDirection() throws IOException {
         Duration delay = Duration.ofMillis(200);
         link.latency(delay);

@@ -41,7 +41,7 @@ public final class NetPilotCommand {
      * (see {@link #needed}): building picocli's model of every command was most of the startup of a
      * {@code status} call (docs/BENCHMARKS.md).
      */
-    private static final List<String> SUBCOMMANDS = List.of("connect", "agent", "status", "disconnect", "cleanup", "watch",
+    private static final List<String> SUBCOMMANDS = List.of("connect", "agent", "status", "disconnect", "retry", "cleanup", "watch",
             "doctor", "demo", "autostart", "generate-completion", "help");
 
     // A switch, not a map of constructor references: JDK 25's AOT cache (see the launcher) crashed while
@@ -52,6 +52,7 @@ public final class NetPilotCommand {
             case "agent" -> new AgentCommand();
             case "status" -> new StatusCommand();
             case "disconnect" -> new DisconnectCommand();
+            case "retry" -> new RetryCommand();
             case "cleanup" -> new CleanupCommand();
             case "watch" -> new WatchCommand();
             case "doctor" -> new DoctorCommand();

@@ -56,7 +56,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         problems.forEach(root.console::warn);
         if (json) {
-            var doc = StatusDocument.status(running, tunnels);
+            var doc = StatusDocument.status(running, tunnels, Instant.now());
             var list = doc.putArray("problems");
             problems.forEach(list::add);
             root.console.println(doc.toPrettyString());

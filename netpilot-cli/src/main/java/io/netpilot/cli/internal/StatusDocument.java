@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.TunnelEvent;
 import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelMetrics;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelState;
@@ -28,16 +29,16 @@ public final class StatusDocument {
 
     private StatusDocument() {}
 
-    public static ObjectNode status(boolean agentRunning, List<TunnelSnapshot> tunnels) {
+    public static ObjectNode status(boolean agentRunning, List<TunnelSnapshot> tunnels, Instant now) {
         ObjectNode doc = JSON.createObjectNode();
         doc.put("schemaVersion", SCHEMA_VERSION);
         doc.put("agentRunning", agentRunning);
         ArrayNode list = doc.putArray("tunnels");
-        tunnels.forEach(t -> list.add(tunnel(t)));
+        tunnels.forEach(t -> list.add(tunnel(t, now)));
         return doc;
     }
 
-    public static ObjectNode tunnel(TunnelSnapshot t) {
+    public static ObjectNode tunnel(TunnelSnapshot t, Instant now) {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", t.id().value());
         n.put("router", t.router().toString());
@@ -57,7 +58,36 @@ public final class StatusDocument {
         } else {
             n.putNull("rttMillis");
         }
+        TunnelMetrics m = t.metrics();
+        metrics(n, m);
+        Optional<Duration> uptime = m.uptime(now);
+        if (uptime.isPresent()) {
+            n.put("uptimeSeconds", uptime.get().toSeconds());
+        } else {
+            n.putNull("uptimeSeconds");
+        }
+        n.put("sinceChangeSeconds", m.sinceLastChange(now).toSeconds());
+        n.put("nextAttempt", t.nextAttempt().map(Instant::toString).orElse(null));
         return n;
+    }
+
+    /** The quality fields a tunnel and a metrics event share (docs/cli.md). */
+    private static void metrics(ObjectNode n, TunnelMetrics m) {
+        millis(n, "rttMinMillis", m.rttMin());
+        millis(n, "rttSmoothedMillis", m.rttSmoothed());
+        n.put("probes", m.probesInWindow());
+        n.put("probeLoss", m.loss());
+        n.put("upSince", m.upSince().map(Instant::toString).orElse(null));
+        n.put("reconnects", m.reconnects());
+    }
+
+    /** {@code d} in milliseconds with microsecond precision (a loopback RTT is well under one), or null. */
+    private static void millis(ObjectNode n, String field, Optional<Duration> d) {
+        if (d.isPresent()) {
+            n.put(field, d.get().toNanos() / 1000 / 1000.0);
+        } else {
+            n.putNull(field);
+        }
     }
 
     /**
@@ -85,6 +115,7 @@ public final class StatusDocument {
                 n.put("type", "metrics");
                 n.put("port", m.port());
                 n.put("rttMillis", m.roundTrip().toMillis());
+                metrics(n, m.metrics());
             }
             case TunnelEvent.PortChanged p -> {
                 n.put("type", "port");
@@ -106,7 +137,10 @@ public final class StatusDocument {
         return head + switch (e.path("type").asText()) {
             case "state" -> e.path("from").asText() + " -> " + e.path("to").asText()
                     + (e.path("reason").isTextual() ? " (" + e.path("reason").asText() + ")" : "");
-            case "metrics" -> "port " + e.path("port").asInt() + " rtt " + e.path("rttMillis").asLong() + "ms";
+            case "metrics" -> "port " + e.path("port").asInt() + " rtt " + e.path("rttMillis").asLong() + "ms"
+                    + (e.path("rttSmoothedMillis").isNumber() ? String.format(java.util.Locale.ROOT, " (min %.1f, smoothed %.1f)",
+                            e.path("rttMinMillis").asDouble(), e.path("rttSmoothedMillis").asDouble()) : "")
+                    + (e.path("probes").asInt() > 0 ? String.format(java.util.Locale.ROOT, " loss %.0f%%", 100 * e.path("probeLoss").asDouble()) : "");
             case "port" -> "port " + e.path("oldPort").asInt() + " -> " + e.path("newPort").asInt() + " (" + e.path("reason").asText() + ")";
             case "error" -> "error: " + e.path("message").asText();
             default -> e.toString();

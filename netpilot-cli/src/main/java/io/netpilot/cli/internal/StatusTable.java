@@ -13,7 +13,7 @@ public final class StatusTable {
 
     public static List<String> render(List<TunnelSnapshot> tunnels, Instant now) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"ID", "ROUTER", "RELAY:PORT", "STATE", "SINCE", "RTT", "LAST ERROR"});
+        rows.add(new String[] {"ID", "ROUTER", "RELAY:PORT", "STATE", "SINCE", "RTT", "LOSS", "UPTIME", "RECONNECTS", "LAST ERROR"});
         for (TunnelSnapshot t : tunnels) {
             rows.add(new String[] {
                 t.id().value(),
@@ -22,6 +22,9 @@ public final class StatusTable {
                 t.state().name(),
                 t.since().equals(Instant.EPOCH) ? "-" : Durations.human(Duration.between(t.since(), now).abs()) + " ago",
                 t.lastRtt().map(d -> d.toMillis() + "ms").orElse("-"),
+                t.metrics().probesInWindow() == 0 ? "-" : Math.round(100 * t.metrics().loss()) + "%",
+                t.metrics().uptime(now).map(d -> Durations.human(d)).orElse("-"),
+                String.valueOf(t.metrics().reconnects()),
                 t.reason().orElse("-")
             });
         }

@@ -79,19 +79,20 @@ record BringUp(ShellConnector connector, TunnelLauncher launcher, TunnelStarter 
     }
 
     /**
-     * Relaunches a launched tunnel on its port with its token, or moves it to a new port when that
-     * one is lost (and was not asked for), and saves it UP.
+     * Relaunches a launched tunnel on its port with its token (waiting up to {@code wait} for the
+     * probe), or moves it to a new port when that one is lost (and was not asked for), and saves it UP.
      *
+     * @throws NotAnsweringYetException when it was relaunched and runs but does not answer yet (kept)
      * @throws NetPilotException when this attempt did not bring it back; what it started is undone
      */
-    void again(Tunnel t, RemoteShell router, RemoteShell relay) {
+    void again(Tunnel t, RemoteShell router, RemoteShell relay, java.time.Duration wait) {
         TunnelRecord rec = t.record();
         TunnelSpec spec = rec.spec();
         CleanupToken token = rec.token().orElseThrow();
         int port = rec.port().orElseThrow();
         String routerKey = Hosts.onRouter(spec, () -> launcher.ensureRouterKey(router));
         try {
-            ProbeResult.Reached reached = starter.onSamePort(spec, router, relay, () -> routerKey, port, token);
+            ProbeResult.Reached reached = starter.onSamePort(spec, router, relay, () -> routerKey, port, token, wait);
             recorder.up(t, reached, true);
         } catch (PortLostException lost) {
             if (spec.requestedPort().isPresent()) {

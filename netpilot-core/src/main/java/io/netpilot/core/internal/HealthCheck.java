@@ -5,24 +5,25 @@ import io.netpilot.core.HostUnreachableException;
 import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.NetPilotException;
 import io.netpilot.core.StateStore;
-import io.netpilot.core.TunnelEvent;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.TunnelState;
 import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.ProbeResult;
 import io.netpilot.core.spi.RemoteShell;
+import io.netpilot.core.spi.RelayGateway;
 import io.netpilot.core.spi.RouterTunnelStatus;
 import io.netpilot.core.spi.ShellConnector;
 import io.netpilot.core.spi.TunnelLauncher;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One look at one tunnel, and one repair: {@link #check} probes it end to end (renewing its router
- * lease when due) and records what it saw; {@link #repair} diagnoses a tunnel whose probes failed and
- * brings it back. When to call them is the {@link Supervisor}'s business. The caller holds the
+ * lease when due) and records what it saw; {@link #diagnose} looks cheaply at a tunnel whose probes
+ * failed, right before anything is done; {@link #repair} does the expensive part. When to call them is the {@link Supervisor}'s business. The caller holds the
  * tunnel's lock. Thread-safe.
  *
  * <p>A tunnel whose probe passes while the agent cannot renew its lease is {@code DEGRADED} with that
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record only to hold its collaborators, not a value.
  */
-record HealthCheck(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe probe, BringUp bringUp,
+record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, EndToEndProbe probe, BringUp bringUp,
         Recorder recorder, StateStore store, ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
 
@@ -50,11 +51,11 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, EndToEndPr
             result = new ProbeResult.Unreached(e.getMessage());
             relayDown = true;
         }
-        renewLeaseIfDue(t);
+        boolean supervised = renewLeaseIfDue(t);
         Instant now = recorder.now();
         switch (result) {
             case ProbeResult.Reached reached -> {
-                t.answered(reached.roundTrip());
+                t.answered(now, reached.roundTrip());
                 TunnelState next = t.leaseProblem()
                         .<TunnelState>map(p -> new TunnelState.Degraded("the agent cannot reach the router to renew its lease ("
                                 + p + "); the tunnel works, but the router ends it when the lease lapses"))
@@ -68,7 +69,12 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, EndToEndPr
                 }
                 t.recorded(rec.withHeartbeat(now).withState(next));
                 recorder.announce(t, next);
-                recorder.emit(new TunnelEvent.Metrics(t.id(), now, port, reached.roundTrip()));
+                recorder.metrics(t, now, port, reached.roundTrip());
+                if (!supervised) {
+                    // its client carries traffic, but nothing would restart it, and nothing ends it with the lease
+                    t.supervisorLost("the router's supervisor is gone; its client runs unsupervised", settings.failuresBeforeRepair());
+                    return false;
+                }
                 return true;
             }
             case ProbeResult.Unreached unreached -> {
@@ -85,49 +91,120 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, EndToEndPr
         }
     }
 
-    private void renewLeaseIfDue(Tunnel t) {
+    /**
+     * Renews the lease when due, and then reads whether the router's supervisor still runs. Returns
+     * false only when it was read to be gone.
+     */
+    private boolean renewLeaseIfDue(Tunnel t) {
         TunnelRecord rec = t.record();
         Instant now = recorder.now();
         if (!t.leaseRenewalDue(now)) {
-            return;
+            return true;
         }
         try {
             RemoteShell router = t.router(connector);
-            Hosts.runOnRouter(rec.spec(), () -> launcher.renewLease(router, rec.token().orElseThrow(), rec.spec().leaseTtl()));
+            CleanupToken token = rec.token().orElseThrow();
+            Hosts.runOnRouter(rec.spec(), () -> launcher.renewLease(router, token, rec.spec().leaseTtl()));
             if (t.leaseRenewed(now)) {
                 LOG.info("lease of {} renewed again", t.id());
             }
+            return Hosts.onRouter(rec.spec(), () -> launcher.inspect(router, token)).alive();
         } catch (NetPilotException e) {
+            if (t.supervision().stopRequested()) {
+                return true; // interrupted by a disconnect or the agent's exit: not a renewal problem
+            }
             LOG.warn("could not renew the lease of {}: {}", t.id(), e.getMessage());
             t.leaseRenewalFailed(e.getMessage());
+            return true;
         }
     }
 
+    /** What {@link #diagnose} found. */
+    enum Diagnosis {
+        /** The probe passes again: recorded UP. */
+        HEALED,
+        /** The router's supervisor runs and reconnects by itself: nothing to do but keep checking. */
+        RIDING_OUT,
+        /** The supervisor runs but the relay port is held without traffic past the ride-out window: a stale session. */
+        STALE_LISTENER,
+        /** The router's supervisor is gone (or a retry asks for it): relaunch. */
+        RELAUNCH
+    }
+
     /**
-     * Diagnoses a tunnel whose probes failed and repairs it: if the router's supervisor is alive and
-     * the probe passes again, nothing is done; otherwise it is relaunched on its port (or a new one).
+     * The cheap look at a tunnel whose probes failed, right before anything is done about it: opens
+     * the sessions again if needed, reads the router's status of the token and probes once more.
+     * {@code urgent} (a retry asked for by hand) skips the ride-out window and relaunches a running
+     * supervisor that does not answer.
      *
-     * @throws NetPilotException when this attempt did not bring it back
+     * @throws RouterUnreachableException or RelayUnreachableException when the agent cannot reach that host
      */
-    void repair(Tunnel t) {
+    Diagnosis diagnose(Tunnel t, boolean urgent) {
         TunnelRecord rec = t.record();
         TunnelSpec spec = rec.spec();
-        recorder.transition(t, new TunnelState.Recovering("the end-to-end probe failed " + settings.failuresBeforeRepair()
-                + " times in a row (" + t.lastProbeFailure() + "); repairing"));
         RemoteShell relay = t.relay(connector);
         RemoteShell router = t.router(connector);
         CleanupToken token = rec.token().orElseThrow();
         int port = rec.port().orElseThrow();
         RouterTunnelStatus status = Hosts.onRouter(spec, () -> launcher.inspect(router, token));
-        if (status.alive()) {
-            ProbeResult again = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
-            if (again instanceof ProbeResult.Reached reached) {
-                LOG.info("tunnel {} answers again by itself", t.id());
-                recorder.up(t, reached, false);
+        if (!status.alive()) {
+            return Diagnosis.RELAUNCH;
+        }
+        ProbeResult again = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
+        if (again instanceof ProbeResult.Reached reached) {
+            LOG.info("tunnel {} answers again by itself", t.id());
+            recorder.up(t, reached, false);
+            return Diagnosis.HEALED;
+        }
+        long seconds = t.failingFor().toSeconds();
+        if (!urgent && t.failingFor().compareTo(settings.rideOut()) < 0) {
+            recorder.transition(t, new TunnelState.Degraded("probes have failed for " + seconds + " s ("
+                    + t.lastProbeFailure() + "); the router's supervisor runs and reconnects by itself"));
+            return Diagnosis.RIDING_OUT;
+        }
+        if (Hosts.onRelay(spec, () -> gateway.isListening(relay, port))) {
+            return Diagnosis.STALE_LISTENER;
+        }
+        if (urgent) {
+            return Diagnosis.RELAUNCH;
+        }
+        recorder.transition(t, new TunnelState.Recovering("probes have failed for " + seconds + " s ("
+                + t.lastProbeFailure() + "); the router's supervisor runs and keeps trying to reach the relay"));
+        return Diagnosis.RIDING_OUT;
+    }
+
+    /**
+     * The expensive repair of what {@code found} says is broken: a stale relay session is ended (the
+     * router's supervisor then binds the port again by itself), a gone supervisor relaunched on its
+     * port (or a new one). A relaunch that runs but does not answer yet is kept.
+     *
+     * @throws NetPilotException when this attempt did not bring it back
+     */
+    void repair(Tunnel t, Diagnosis found) {
+        TunnelRecord rec = t.record();
+        TunnelSpec spec = rec.spec();
+        CleanupToken token = rec.token().orElseThrow();
+        int port = rec.port().orElseThrow();
+        RemoteShell relay = t.relay(connector);
+        RemoteShell router = t.router(connector);
+        if (found == Diagnosis.STALE_LISTENER) {
+            recorder.transition(t, new TunnelState.Recovering("relay port " + port + " is held but carries nothing ("
+                    + t.lastProbeFailure() + "); ending the stale relay session"));
+            if (Hosts.onRelay(spec, () -> gateway.endSession(relay, token))) {
+                LOG.info("ended the stale relay session of {} on port {}; its supervisor binds it again", t.id(), port);
                 return;
             }
+        } else {
+            recorder.transition(t, new TunnelState.Recovering("the tunnel does not answer ("
+                    + t.lastProbeFailure() + "); relaunching its router side"));
         }
-        LOG.info("relaunching {} (supervisor {}, lease {} left)", t.id(), status.alive() ? "alive" : "gone", status.leaseRemaining());
-        bringUp.again(t, router, relay);
+        LOG.info("relaunching {} on relay port {}", t.id(), port);
+        bringUp.again(t, router, relay, repairWait());
+    }
+
+    /** How long a relaunch waits for its probe: short, since a relaunch that runs is kept and checked on. */
+    private Duration repairWait() {
+        Duration wait = settings.probeInterval().multipliedBy(2).plus(settings.probeTimeout());
+        return wait.compareTo(settings.connectProbeWait()) < 0 ? wait : settings.connectProbeWait();
     }
 }

@@ -78,7 +78,12 @@ final class Recorder {
         if (oldPort != port) {
             events.emit(new TunnelEvent.PortChanged(t.id(), now, oldPort, port, why));
         }
-        events.emit(new TunnelEvent.Metrics(t.id(), now, port, rtt));
+        metrics(t, now, port, rtt);
+    }
+
+    /** Emits a probe's time with the tunnel's measurements. */
+    void metrics(Tunnel t, Instant now, int port, Duration rtt) {
+        events.emit(new TunnelEvent.Metrics(t.id(), now, port, rtt, t.metrics()));
     }
 
     /**
@@ -93,25 +98,36 @@ final class Recorder {
         t.recorded(saved);
         t.cameUp(now, reached.roundTrip());
         announce(t, TunnelState.UP);
-        events.emit(new TunnelEvent.Metrics(t.id(), now, saved.port().orElseThrow(), reached.roundTrip()));
+        metrics(t, now, saved.port().orElseThrow(), reached.roundTrip());
     }
 
     /** An attempt to bring the tunnel back failed with {@code e}: records the state that explains why, and the error. */
     void failed(Tunnel t, NetPilotException e) {
-        TunnelState s;
-        if (e instanceof RouterUnreachableException) {
-            s = new TunnelState.RouterUnreachable(e.getMessage());
-        } else if (e instanceof RelayUnreachableException) {
-            s = new TunnelState.RelayUnreachable(e.getMessage());
-        } else {
-            s = new TunnelState.Recovering(e.getMessage());
-        }
+        failed(t, e, "");
+    }
+
+    /**
+     * As {@link #failed(Tunnel, NetPilotException)}, the reason followed by {@code next} (when the next
+     * attempt is due, or empty).
+     */
+    void failed(Tunnel t, NetPilotException e, String next) {
+        TunnelState s = stateAfter(e, e.getMessage() + next);
         try {
             transition(t, s);
         } catch (NetPilotException storeFailure) {
             LOG.error("could not record the state of {}: {}", t.id(), storeFailure.getMessage());
         }
         events.emit(new TunnelEvent.Error(t.id(), now(), e.getMessage()));
+    }
+
+    /** The state a failure {@code e} leaves a tunnel in, with {@code reason}. */
+    static TunnelState stateAfter(NetPilotException e, String reason) {
+        if (e instanceof RouterUnreachableException) {
+            return new TunnelState.RouterUnreachable(reason);
+        } else if (e instanceof RelayUnreachableException) {
+            return new TunnelState.RelayUnreachable(reason);
+        }
+        return new TunnelState.Recovering(reason);
     }
 
     void routerSucceeded(TunnelSpec spec) {

@@ -111,7 +111,7 @@ record Restorer(ShellConnector connector, TunnelLauncher launcher, EndToEndProbe
             }
             LOG.info("tunnel {} is not healthy (supervisor {}); relaunching it on relay port {}",
                     t.id(), status.alive() ? "alive" : "gone", port);
-            bringUp.again(t, router, relay);
+            bringUp.again(t, router, relay, settings.connectProbeWait());
             recorder.routerSucceeded(spec);
         } catch (NetPilotException e) {
             LOG.warn("could not restore {} now; supervision keeps trying: {}", t.id(), e.getMessage());

@@ -13,6 +13,7 @@ import io.netpilot.core.Subscription;
 import io.netpilot.core.TunnelEventListener;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelManager;
+import io.netpilot.core.TunnelNotFoundException;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelSpec;
@@ -54,17 +55,19 @@ final class SupervisingTunnelManager implements TunnelManager {
     private final Restorer restorer;
     private final Rediscovery rediscovery;
     private final Cleaner cleaner;
+    private final Breakers breakers;
 
     SupervisingTunnelManager(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway,
             PortAllocator allocator, EndToEndProbe probe, RemoteProcessController processes, StateStore store,
             Clock clock, ManagerSettings settings, RandomGenerator random) {
         this.store = store;
+        this.breakers = new Breakers(settings);
         this.recorder = new Recorder(store, events, clock);
         Teardown teardown = new Teardown(connector, launcher, gateway, allocator, processes, store, settings.stopPolicy());
         TunnelStarter starter = new TunnelStarter(launcher, gateway, allocator, probe, store, settings, teardown, new Tokens(random));
         this.bringUp = new BringUp(connector, launcher, starter, teardown, registry, recorder);
-        HealthCheck health = new HealthCheck(connector, launcher, probe, bringUp, recorder, store, settings);
-        this.supervisor = new Supervisor(health, recorder, registry, settings);
+        HealthCheck health = new HealthCheck(connector, launcher, gateway, probe, bringUp, recorder, store, settings);
+        this.supervisor = new Supervisor(health, recorder, registry, settings, breakers);
         this.restorer = new Restorer(connector, launcher, probe, bringUp, supervisor, registry, recorder, store, settings);
         this.rediscovery = new Rediscovery(connector, launcher, teardown, restorer, supervisor, registry, recorder, store);
         this.cleaner = new Cleaner(connector, launcher, processes, teardown, registry, recorder, store, settings.stopPolicy());
@@ -144,7 +147,17 @@ final class SupervisingTunnelManager implements TunnelManager {
     @Override
     public void networkChanged() {
         LOG.info("network changed; probing every tunnel now");
+        breakers.halfOpenAll();
         registry.wakeAll();
+    }
+
+    @Override
+    public void retry(TunnelId id) {
+        ensureOpen();
+        Tunnel t = registry.get(id).filter(x -> x.supervision().running())
+                .orElseThrow(() -> new TunnelNotFoundException("no supervised tunnel " + id + "; `netpilot status` lists them"));
+        LOG.info("retry of {} asked for", id);
+        t.supervision().retryNow();
     }
 
     @Override

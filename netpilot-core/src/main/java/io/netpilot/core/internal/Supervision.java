@@ -3,6 +3,7 @@ package io.netpilot.core.internal;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,7 @@ final class Supervision {
     private volatile Thread supervisor;
     private volatile boolean stopRequested;
     private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>();
+    private final AtomicBoolean retryRequested = new AtomicBoolean();
 
     /** Starts {@code loop} as its supervisor, on a virtual thread. */
     void start(String name, Runnable loop) {
@@ -71,6 +73,17 @@ final class Supervision {
     /** Makes the supervisor check at once instead of at its next interval. */
     void wake() {
         wake.offer(Boolean.TRUE);
+    }
+
+    /** Makes the supervisor check at once and, if the check fails, repair at once, skipping every wait. */
+    void retryNow() {
+        retryRequested.set(true);
+        wake();
+    }
+
+    /** Whether a retry was asked for since the last call; clears it. */
+    boolean takeRetryRequest() {
+        return retryRequested.getAndSet(false);
     }
 
     /**

@@ -39,6 +39,8 @@ final class Tunnel {
     private volatile TunnelState state;
     private volatile Instant since;
     private volatile Optional<Duration> lastRtt = Optional.empty();
+    private volatile Optional<Instant> nextAttempt = Optional.empty();
+    private final ProbeStats stats = new ProbeStats();
 
     // Guarded by the lock.
     private Instant leaseRenewedAt;
@@ -46,6 +48,8 @@ final class Tunnel {
     private Optional<String> leaseProblem = Optional.empty();
     private int failures;
     private String lastProbeFailure = "";
+    /** {@link System#nanoTime()} of the first failed probe of the current run of failures; 0 while probes pass. */
+    private long failingSinceNanos;
 
     private final Supervision supervision = new Supervision();
 
@@ -139,30 +143,62 @@ final class Tunnel {
     TunnelSnapshot snapshot() {
         TunnelRecord r = record;
         return new TunnelSnapshot(r.id(), r.spec().router().address(), r.spec().relay().address(), state, r.port(),
-                since, r.established(), r.lastHeartbeat(), lastRtt);
+                since, r.established(), r.lastHeartbeat(), lastRtt, stats.metrics(since), nextAttempt);
+    }
+
+    /** Its measurements now, for a metrics event. */
+    io.netpilot.core.TunnelMetrics metrics() {
+        return stats.metrics(since);
+    }
+
+    /** When the next expensive repair may run, while one waits; shown in snapshots. */
+    void nextAttempt(Optional<Instant> at) {
+        nextAttempt = at;
+    }
+
+    /** Repairs began: the next passing probe counts as a reconnect. */
+    void wentDown() {
+        guarded();
+        stats.wentDown();
+    }
+
+    /** How long probes have failed without a break (zero while they pass). */
+    Duration failingFor() {
+        long since = failingSinceNanos;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
     }
 
     /** It came up (launched, relaunched or adopted) at {@code now}: its lease, heartbeat and failure count start over. */
     void cameUp(Instant now, Duration rtt) {
         guarded();
         failures = 0;
+        failingSinceNanos = 0;
+        nextAttempt = Optional.empty();
+        stats.passed(now, rtt);
         leaseRenewedAt = now;
         heartbeatPersistedAt = now;
         leaseProblem = Optional.empty();
         lastRtt = Optional.of(rtt);
     }
 
-    /** A probe passed. */
-    void answered(Duration rtt) {
+    /** A probe passed at {@code now}. */
+    void answered(Instant now, Duration rtt) {
         guarded();
         failures = 0;
+        failingSinceNanos = 0;
+        nextAttempt = Optional.empty();
         lastRtt = Optional.of(rtt);
+        stats.passed(now, rtt);
     }
 
     /** A probe failed; returns how many failed in a row. */
     int probeFailed(String reason) {
         guarded();
         lastProbeFailure = reason;
+        stats.failed();
+        if (failingSinceNanos == 0) {
+            failingSinceNanos = System.nanoTime();
+        }
         return ++failures;
     }
 
@@ -170,6 +206,13 @@ final class Tunnel {
     void repairAfterNextFailure(String reason, int failuresBeforeRepair) {
         guarded();
         failures = failuresBeforeRepair - 1;
+        lastProbeFailure = reason;
+    }
+
+    /** Its router's supervisor is gone although traffic flows: it is repaired at the next look. */
+    void supervisorLost(String reason, int failuresBeforeRepair) {
+        guarded();
+        failures = failuresBeforeRepair;
         lastProbeFailure = reason;
     }
 

@@ -89,7 +89,8 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
                 store.savePortLease(lease);
                 attemptUndo.push("forget the lease of port " + port, () -> store.removePortLease(lease.relay(), port));
                 CleanupToken token = tokens.next(rid, port);
-                ProbeResult.Reached reached = launchAndAwait(spec, router, relay, routerKey, port, token, attemptUndo);
+                ProbeResult.Reached reached = launchAndAwait(spec, router, relay, routerKey, port, token, attemptUndo,
+                        settings.connectProbeWait());
                 undo.adopt(attemptUndo);
                 return new Started(port, token, reached.roundTrip(), first, why);
             } catch (PortLostException lost) {
@@ -114,13 +115,16 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
 
     /**
      * Launches again on {@code port} with {@code token}: stops what is left on the router, ends a
-     * stale relay session that still holds the port, leases it again and waits for the probe. A
-     * failure undoes this attempt.
+     * stale relay session that still holds the port, leases it again and waits up to {@code wait}
+     * for the probe. A failure undoes this attempt, except a launch whose supervisor runs but whose
+     * probe did not pass yet: that one is kept, since the supervisor reconnects by itself as soon as
+     * its path to the relay heals.
      *
      * @throws PortLostException when another session holds the port
+     * @throws NotAnsweringYetException when it was launched and runs but does not answer yet (kept)
      */
     ProbeResult.Reached onSamePort(TunnelSpec spec, RemoteShell router, RemoteShell relay, Supplier<String> routerKey,
-            int port, CleanupToken token) {
+            int port, CleanupToken token, Duration wait) {
         Hosts.onRouter(spec, () -> teardown.stopRouterSide(router, token));
         if (Hosts.onRelay(spec, () -> gateway.isListening(relay, port))) {
             boolean ended = Hosts.onRelay(spec, () -> gateway.endSession(relay, token));
@@ -142,7 +146,9 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
         store.savePortLease(lease);
         Undo undo = new Undo();
         try {
-            return launchAndAwait(spec, router, relay, routerKey, port, token, undo);
+            return launchAndAwait(spec, router, relay, routerKey, port, token, undo, wait);
+        } catch (NotAnsweringYetException e) {
+            throw e;
         } catch (RuntimeException e) {
             undo.run();
             throw e;
@@ -168,7 +174,7 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
      * tries again only after a pause.
      */
     private ProbeResult.Reached launchAndAwait(TunnelSpec spec, RemoteShell router, RemoteShell relay, Supplier<String> routerKey,
-            int port, CleanupToken token, Undo undo) {
+            int port, CleanupToken token, Undo undo, Duration wait) {
         long t0 = System.nanoTime();
         String key = routerKey.get();
         long keyed = System.nanoTime();
@@ -183,7 +189,7 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
         int pid = Hosts.onRouter(spec, () -> launcher.launch(router, plan));
         LOG.info("launched {} on the router (supervisor pid {}); waiting for the end-to-end probe", token, pid);
         long launched = System.nanoTime();
-        ProbeResult.Reached reached = awaitProbe(spec, router, relay, port, token);
+        ProbeResult.Reached reached = awaitProbe(spec, router, relay, port, token, wait);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{}: router key waited for {} ms, authorized in {} ms, launched in {} ms, probe passed after {} ms",
                     token, Timing.between(t0, keyed), Timing.between(keyed, authorized), Timing.between(authorized, launched),
@@ -193,16 +199,17 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
     }
 
     /**
-     * Polls the probe until it passes or {@link ManagerSettings#connectProbeWait()} has passed: every
+     * Polls the probe until it passes or {@code wait} has passed: every
      * {@value #SOON_PAUSE_MS} ms for the first {@value #SOON_FOR_MS} ms (a tunnel usually answers
      * within them, and a probe that fails costs one channel open on the relay session), then every
      * {@link ManagerSettings#connectProbePoll()}; reads the router's log about once a second for a relay
      * that refused the port.
      */
-    private ProbeResult.Reached awaitProbe(TunnelSpec spec, RemoteShell router, RemoteShell relay, int port, CleanupToken token) {
+    private ProbeResult.Reached awaitProbe(TunnelSpec spec, RemoteShell router, RemoteShell relay, int port, CleanupToken token,
+            Duration wait) {
         long[] nextInspect = {System.nanoTime() + INSPECT_EVERY.toNanos()};
         ProbeResult last = Poll.soonThenEvery(ProbeResult.Reached.class::isInstance, Duration.ofMillis(SOON_PAUSE_MS),
-                Duration.ofMillis(SOON_FOR_MS), settings.connectProbePoll(), settings.connectProbeWait(),
+                Duration.ofMillis(SOON_FOR_MS), settings.connectProbePoll(), wait,
                 () -> {
                     ProbeResult r = Hosts.onRelay(spec, () -> probe.probe(relay, port, settings.probeTimeout()));
                     if (r instanceof ProbeResult.Unreached && System.nanoTime() - nextInspect[0] >= 0) {
@@ -221,11 +228,12 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, PortAllocato
                 && !Hosts.onRelay(spec, () -> gateway.liveSessions(relay)).contains(token)) {
             throw new PortLostException(port, "another process listens on relay port " + port);
         }
-        throw new NetPilotException("the tunnel on relay port " + port + " did not answer within "
-                + settings.connectProbeWait() + " (last probe: " + lastReason + "; the router's supervisor "
+        String message = "the tunnel on relay port " + port + " did not answer within "
+                + wait + " (last probe: " + lastReason + "; the router's supervisor "
                 + (status.alive() ? "runs" : "is not running") + (log.isEmpty() ? "" : "; router log: " + lastLine(log))
                 + "). Check that the router can reach " + spec.relay().address().hostAndPort()
-                + " and that its SSH server listens on port " + spec.targetPort() + ".");
+                + " and that its SSH server listens on port " + spec.targetPort() + ".";
+        throw status.alive() ? new NotAnsweringYetException(message) : new NetPilotException(message);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.netpilot.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.netpilot.core.TunnelManager;
@@ -100,6 +101,86 @@ class SupervisionTest {
         r.agentCut = false;
 
         await().atMost(Duration.ofSeconds(2)).until(() -> m.tunnel(up.id()).orElseThrow().state() instanceof TunnelState.Up);
+    }
+
+    @Test
+    void retryNowSkipsTheBackoff() {
+        TunnelManager m = h.manager(Harness.FAST.withBackoff(Duration.ofSeconds(30), Duration.ofSeconds(60), 0));
+        TunnelSnapshot up = m.connect(h.request("r1.example"));
+        FakeWorld.FakeRouter r = h.world.router("r1.example");
+        r.failLaunches.set(1);
+        r.reboot();
+        await().atMost(Duration.ofSeconds(5)).until(() -> r.launched.size() == 1 && r.failLaunches.get() == 0
+                && m.tunnel(up.id()).orElseThrow().nextAttempt().isPresent());
+        assertThat(m.tunnel(up.id()).orElseThrow().state()).isInstanceOf(TunnelState.Recovering.class);
+
+        m.retry(up.id()); // the next attempt was 30 s away
+
+        await().atMost(Duration.ofSeconds(3)).until(() -> m.tunnel(up.id()).orElseThrow().state() instanceof TunnelState.Up);
+        assertThat(r.launched).hasSize(2);
+        assertThat(m.tunnel(up.id()).orElseThrow().metrics().reconnects()).isEqualTo(1);
+        assertThatThrownBy(() -> m.retry(new io.netpilot.core.TunnelId("t0000000"))).isInstanceOf(io.netpilot.core.TunnelNotFoundException.class);
+    }
+
+    @Test
+    void aRouterThatCannotBeReachedOpensItsBreakerAndTheStateSaysUntilWhen() {
+        TunnelManager m = h.manager(Harness.FAST.withBackoff(Duration.ofMillis(40), Duration.ofSeconds(2), 0));
+        TunnelSnapshot up = m.connect(h.request("r1.example"));
+        FakeWorld.FakeRouter r = h.world.router("r1.example");
+        r.reboot();
+        r.reachable = false;
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> m.tunnel(up.id()).orElseThrow().state() instanceof TunnelState.RouterUnreachable s
+                && s.reason().orElse("").contains("circuit breaker"));
+        TunnelSnapshot open = m.tunnel(up.id()).orElseThrow();
+        assertThat(open.nextAttempt()).isPresent();
+        int opens = r.opens.get();
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1)).until(() -> r.opens.get() == opens);
+
+        r.reachable = true;
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> m.tunnel(up.id()).orElseThrow().state() instanceof TunnelState.Up);
+        assertThat(m.tunnel(up.id()).orElseThrow().nextAttempt()).isEmpty();
+        assertThat(m.tunnel(up.id()).orElseThrow().port()).isEqualTo(up.port());
+    }
+
+    @Test
+    void aDisconnectCancelsARepairInFlight() {
+        TunnelManager m = h.manager(Harness.FAST.withProbing(Duration.ofMillis(30), Duration.ofSeconds(10), 2)
+                .withConnectWait(Duration.ofSeconds(20), Duration.ofMillis(10)));
+        TunnelSnapshot up = m.connect(h.request("r1.example"));
+        FakeWorld.FakeRouter r = h.world.router("r1.example");
+        h.world.failAt = FakeWorld.Step.PROBE; // a relaunch then waits up to 10 s for its probe
+        r.reboot();
+        await().atMost(Duration.ofSeconds(5)).until(() -> r.launched.size() == 2); // the repair relaunched and now waits
+
+        long start = System.nanoTime();
+        m.disconnect(up.id());
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the repair's wait was cut short").isLessThan(Duration.ofSeconds(8));
+        assertThat(m.tunnel(up.id())).isEmpty();
+        assertThat(r.aliveSups()).isEmpty();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> r.launched.size() == 2);
+    }
+
+    @Test
+    void probesFeedTheMetrics() {
+        TunnelManager m = h.manager();
+        TunnelSnapshot up = m.connect(h.request("r1.example"));
+        List<io.netpilot.core.TunnelEvent.Metrics> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        m.subscribe(e -> {
+            if (e instanceof io.netpilot.core.TunnelEvent.Metrics x) {
+                events.add(x);
+            }
+        });
+        await().atMost(Duration.ofSeconds(2)).until(() -> events.size() >= 3);
+        io.netpilot.core.TunnelMetrics metrics = m.tunnel(up.id()).orElseThrow().metrics();
+        assertThat(metrics.rttLast()).isPresent();
+        assertThat(metrics.rttMin().orElseThrow()).isLessThanOrEqualTo(metrics.rttLast().orElseThrow());
+        assertThat(metrics.probesInWindow()).isPositive();
+        assertThat(metrics.loss()).isZero();
+        assertThat(metrics.upSince()).isPresent();
+        assertThat(events.get(events.size() - 1).metrics().probesInWindow()).isPositive();
     }
 
     @Test

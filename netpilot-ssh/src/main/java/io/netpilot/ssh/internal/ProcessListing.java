@@ -16,13 +16,16 @@ import java.util.regex.Pattern;
 
 /**
  * The one remote command that lists processes on procps and busybox alike, and the parser of its
- * output. The script tries, in order: procps {@code ps -eo} without headers; busybox
- * {@code ps -o pid,ppid,user,args}; plain {@code ps} plus every {@code /proc/<pid>/stat} for the
+ * output. Zombies and processes being torn down are left out: they have exited, and a stop must not
+ * count them as survivors. The script tries, in order: procps {@code ps -eo} without headers (with
+ * the state column, then without); busybox {@code ps -o pid,ppid,user,stat,args}, then without stat; plain {@code ps} plus every {@code /proc/<pid>/stat} for the
  * parents. Each section starts with a marker line so the parser knows what it reads. Stateless.
  */
 final class ProcessListing {
     static final String SCRIPT = String.join("\n",
+            "o=$(ps -ww -eo pid=,ppid=,user=,stat=,args= 2>/dev/null) && [ -n \"$o\" ] && { echo '@@np:pid-ppid-user-stat-args'; printf '%s\\n' \"$o\"; exit 0; }",
             "o=$(ps -ww -eo pid=,ppid=,user=,args= 2>/dev/null) && [ -n \"$o\" ] && { echo '@@np:pid-ppid-user-args'; printf '%s\\n' \"$o\"; exit 0; }",
+            "o=$(ps -o pid,ppid,user,stat,args 2>/dev/null) && [ -n \"$o\" ] && { echo '@@np:header'; printf '%s\\n' \"$o\"; exit 0; }",
             "o=$(ps -o pid,ppid,user,args 2>/dev/null) && [ -n \"$o\" ] && { echo '@@np:header'; printf '%s\\n' \"$o\"; exit 0; }",
             "echo '@@np:header'; ps 2>/dev/null",
             "echo '@@np:stat'",
@@ -31,6 +34,7 @@ final class ProcessListing {
             "");
 
     private static final Pattern FULL_LINE = Pattern.compile("\\s*(\\d+)\\s+(\\d+)\\s+(\\S+)\\s?(.*)");
+    private static final Pattern STAT_FULL_LINE = Pattern.compile("\\s*(\\d+)\\s+(\\d+)\\s+(\\S+)\\s+(\\S+)\\s?(.*)");
     private static final Pattern STAT_LINE = Pattern.compile("(\\d+) \\(.*\\) (\\S) (\\d+)( .*)?", Pattern.DOTALL);
 
     private ProcessListing() {}
@@ -53,6 +57,12 @@ final class ProcessListing {
             }
             switch (section) {
                 case "pid-ppid-user-args" -> full(line).ifPresent(p -> byPid.putIfAbsent(p.pid(), p));
+                case "pid-ppid-user-stat-args" -> {
+                    Matcher m = STAT_FULL_LINE.matcher(line);
+                    if (m.matches() && !gone(m.group(4))) {
+                        process(m.group(1), m.group(2), m.group(3), m.group(5)).ifPresent(p -> byPid.putIfAbsent(p.pid(), p));
+                    }
+                }
                 case "header" -> {
                     if (header == null) {
                         header = headerOf(line);
@@ -70,7 +80,7 @@ final class ProcessListing {
                         try {
                             int pid = Integer.parseInt(m.group(1));
                             statParents.put(pid, Integer.parseInt(m.group(3)));
-                            if (m.group(2).equals("Z")) {
+                            if (gone(m.group(2))) {
                                 zombies.add(pid);
                             }
                         } catch (NumberFormatException ignored) {
@@ -93,6 +103,11 @@ final class ProcessListing {
             }
         }
         return List.copyOf(result);
+    }
+
+    /** A zombie ({@code Z}) or a process being torn down ({@code X}): it has exited, whatever {@code ps} still lists. */
+    static boolean gone(String stat) {
+        return stat.startsWith("Z") || stat.startsWith("X");
     }
 
     private static java.util.Optional<RemoteProcess> full(String line) {
@@ -123,6 +138,11 @@ final class ProcessListing {
                 case "PPID" -> ppid = parts[i];
                 case "USER", "UID" -> user = parts[i];
                 case "COMMAND", "CMD", "ARGS" -> args = i == header.size() - 1 ? parts[i] : args;
+                case "STAT", "S" -> {
+                    if (gone(parts[i])) {
+                        return java.util.Optional.empty();
+                    }
+                }
                 default -> { /* VSZ, STAT, TIME...: not needed */ }
             }
         }

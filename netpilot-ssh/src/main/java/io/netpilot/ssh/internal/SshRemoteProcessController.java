@@ -31,6 +31,8 @@ final class SshRemoteProcessController implements RemoteProcessController {
     private static final Logger LOG = LoggerFactory.getLogger(SshRemoteProcessController.class);
     private static final Duration LIST_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration TICK = Duration.ofMillis(200);
+    /** The least time a stop waits for stopped processes to leave the listing before it calls them survivors. */
+    private static final Duration MIN_SETTLE = Duration.ofSeconds(2);
 
     /** Alive means: signalable and not a zombie (a zombie's parent may never reap it on a router). */
     private static final String ALIVE_FUNCTION = "alive() { kill -0 \"$1\" 2>/dev/null || return 1;"
@@ -104,8 +106,7 @@ final class SshRemoteProcessController implements RemoteProcessController {
             LOG.debug("stopping {} process(es) on {} (attempt {}/{})", alive.size(), shell.address(), attempt, policy.attempts());
             shell.exec(stopScript(alive, policy.grace()), policy.grace().plus(Duration.ofSeconds(20)))
                     .orThrow("stopping processes on " + shell.address());
-            snapshot = processes(shell);
-            alive = collect(targets.values(), targets, snapshot);
+            alive = settle(shell, targets, policy.grace());
         }
         Set<Integer> survivors = alive.stream().map(RemoteProcess::pid).collect(Collectors.toSet());
         List<RemoteProcess> stopped = targets.values().stream().filter(p -> !survivors.contains(p.pid())).toList();
@@ -114,6 +115,26 @@ final class SshRemoteProcessController implements RemoteProcessController {
                     policy.attempts(), survivors);
         }
         return new StopResult(stopped, alive);
+    }
+
+    /**
+     * Lists again until none of {@code targets} runs or {@code grace} (at least {@link #MIN_SETTLE})
+     * has passed: a process that got KILL, or whose parent is still reaping it, may be listed for a
+     * moment after the stop script saw it go (zombies are never listed). Returns those that still run.
+     */
+    private List<RemoteProcess> settle(RemoteShell shell, Map<Integer, RemoteProcess> targets, Duration grace) {
+        long deadline = System.nanoTime() + (grace.compareTo(MIN_SETTLE) > 0 ? grace : MIN_SETTLE).toNanos();
+        List<RemoteProcess> alive = collect(targets.values(), targets, processes(shell));
+        while (!alive.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(TICK);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return alive;
+            }
+            alive = collect(targets.values(), targets, processes(shell));
+        }
+        return alive;
     }
 
     /**

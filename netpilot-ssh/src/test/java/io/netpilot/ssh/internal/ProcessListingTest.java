@@ -41,6 +41,26 @@ class ProcessListingTest {
     }
 
     @Test
+    void zombiesAndDyingProcessesAreNotListed() {
+        String out = """
+                @@np:pid-ppid-user-stat-args
+                  812     1 root     Ss   sshd: /usr/sbin/sshd -D
+                 4242   812 root     S    sh netpilot-tunnel-v1.sh np_0123abcd_40001_k3x9q2 t relay 22 40001 22
+                 4243  4242 root     Z    [dbclient] <defunct>
+                 4244  4242 root     X    dbclient -i np_0123abcd_40001_k3x9q2.d/id
+                """;
+        assertThat(ProcessListing.parse(out)).extracting(RemoteProcess::pid).containsExactly(812, 4242);
+        String busybox = """
+                @@np:header
+                PID   PPID  USER     STAT COMMAND
+                 2000  1234 root     S    /usr/sbin/autossh -M 0 -R 40001:127.0.0.1:22 t@relay
+                 2001  2000 root     Z    [ssh]
+                """;
+        assertThat(ProcessListing.parse(busybox)).containsExactly(
+                new RemoteProcess(2000, 1234, "root", "/usr/sbin/autossh -M 0 -R 40001:127.0.0.1:22 t@relay"));
+    }
+
+    @Test
     void busyboxWithAPpidColumn() {
         String out = """
                 @@np:header

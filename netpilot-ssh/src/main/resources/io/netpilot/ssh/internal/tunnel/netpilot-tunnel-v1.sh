@@ -257,7 +257,10 @@ start_client() {
     CPID=$!
 }
 
-backoff=1
+# Retrying is bounded by the heal, not by a backoff: a client that had been up (ran 5 s or more) is
+# started again at once, one that failed fast after RETRY s. So at most one client starts per RETRY s
+# while the relay cannot be reached, and a healed path is used within RETRY s (plus one login).
+RETRY=1
 while :; do
     reason=$(end_reason)
     [ -n "$reason" ] && finish "$reason" 0
@@ -274,15 +277,14 @@ while :; do
     rc=$?
     CPID=
     ran=$(($(date +%s) - started))
-    [ "$ran" -ge 60 ] && backoff=1
-    log "client exited with $rc after ${ran}s; retrying in ${backoff}s"
+    pause=$RETRY
+    [ "$ran" -ge 5 ] && pause=0
+    log "client exited with $rc after ${ran}s; retrying in ${pause}s"
     i=0
-    while [ $i -lt $backoff ]; do
+    while [ $i -lt $pause ]; do
         reason=$(end_reason)
         [ -n "$reason" ] && finish "$reason" 0
         sleep 1
         i=$((i + 1))
     done
-    backoff=$((backoff * 2))
-    [ $backoff -gt 30 ] && backoff=30
 done

@@ -91,6 +91,11 @@ public final class ControlClient implements Agent {
     }
 
     @Override
+    public void retry(TunnelId id) {
+        call(new Request.Retry(id.value()));
+    }
+
+    @Override
     public List<TunnelSnapshot> tunnels() {
         return ((Reply.Tunnels) call(new Request.Status())).tunnels().stream().map(Wire.TunnelDto::toSnapshot).toList();
     }

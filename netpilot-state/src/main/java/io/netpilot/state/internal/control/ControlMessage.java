@@ -20,6 +20,7 @@ public final class ControlMessage {
         @JsonSubTypes.Type(value = Request.Status.class, name = "status"),
         @JsonSubTypes.Type(value = Request.Connect.class, name = "connect"),
         @JsonSubTypes.Type(value = Request.Disconnect.class, name = "disconnect"),
+        @JsonSubTypes.Type(value = Request.Retry.class, name = "retry"),
         @JsonSubTypes.Type(value = Request.Watch.class, name = "watch"),
         @JsonSubTypes.Type(value = Request.Stop.class, name = "stop")
     })
@@ -35,6 +36,9 @@ public final class ControlMessage {
 
         /** Disconnect one tunnel: {@link Reply.Disconnected}. */
         record Disconnect(String id) implements Request {}
+
+        /** Check and repair one tunnel now, skipping every wait: {@link Reply.Done}. */
+        record Retry(String id) implements Request {}
 
         /** Stream every later event until the client goes. */
         record Watch() implements Request {}

@@ -43,6 +43,10 @@ final class RequestHandler {
                 case Request.Status s -> new Reply.Tunnels(agent.tunnels().stream().map(Wire.TunnelDto::of).toList());
                 case Request.Connect c -> new Reply.Tunnel(Wire.TunnelDto.of(agent.connect(c.request().toRequest())));
                 case Request.Disconnect d -> new Reply.Disconnected(Wire.EntryDto.of(agent.disconnect(new TunnelId(d.id()))));
+                case Request.Retry r -> {
+                    agent.retry(new TunnelId(r.id()));
+                    yield new Reply.Done();
+                }
                 case Request.Watch w -> watch(line, open);
                 case Request.Stop s -> {
                     line.send(new Reply.Done());

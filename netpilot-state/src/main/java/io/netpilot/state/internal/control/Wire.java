@@ -16,6 +16,7 @@ import io.netpilot.core.RouterEndpoint;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.TunnelEvent;
 import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelMetrics;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.TunnelState;
@@ -38,38 +39,66 @@ public final class Wire {
 
     private Wire() {}
 
-    /** A {@link TunnelSnapshot}. */
+    /** A {@link TunnelSnapshot}; {@code metrics} and {@code nextAttempt} are absent from an older agent. */
     public record TunnelDto(String id, String router, String relay, Integer port, String state, String reason, String since,
-            String established, String lastHeartbeat, Long rttMillis) {
+            String established, String lastHeartbeat, Long rttMillis, MetricsDto metrics, String nextAttempt) {
         static TunnelDto of(TunnelSnapshot t) {
             return new TunnelDto(t.id().value(), t.router().toString(), t.relay().toString(),
                     t.port().isPresent() ? t.port().getAsInt() : null, t.state().name(), t.reason().orElse(null),
                     t.since().toString(), t.established().map(Instant::toString).orElse(null),
-                    t.lastHeartbeat().map(Instant::toString).orElse(null), t.lastRtt().map(Duration::toMillis).orElse(null));
+                    t.lastHeartbeat().map(Instant::toString).orElse(null), t.lastRtt().map(Duration::toMillis).orElse(null),
+                    MetricsDto.of(t.metrics()), t.nextAttempt().map(Instant::toString).orElse(null));
         }
 
         TunnelSnapshot toSnapshot() {
+            Instant from = Instant.parse(since);
+            Optional<Duration> rtt = Optional.ofNullable(rttMillis).map(Duration::ofMillis);
             return new TunnelSnapshot(new TunnelId(id), SshAddress.parse(router), SshAddress.parse(relay),
                     TunnelState.of(state, Optional.ofNullable(reason)), port == null ? OptionalInt.empty() : OptionalInt.of(port),
-                    Instant.parse(since), Optional.ofNullable(established).map(Instant::parse),
-                    Optional.ofNullable(lastHeartbeat).map(Instant::parse), Optional.ofNullable(rttMillis).map(Duration::ofMillis));
+                    from, Optional.ofNullable(established).map(Instant::parse),
+                    Optional.ofNullable(lastHeartbeat).map(Instant::parse), rtt,
+                    metrics == null ? new TunnelMetrics(rtt, rtt, rtt, 0, 0, Optional.empty(), from, 0) : metrics.toMetrics(),
+                    Optional.ofNullable(nextAttempt).map(Instant::parse));
+        }
+    }
+
+    /** A {@link TunnelMetrics}; durations in milliseconds (RTTs in microseconds too, as loopback RTTs are below one). */
+    public record MetricsDto(Long rttLastMicros, Long rttMinMicros, Long rttSmoothedMicros, int probes, int probesLost,
+            String upSince, String lastChange, int reconnects) {
+        static MetricsDto of(TunnelMetrics m) {
+            return new MetricsDto(micros(m.rttLast()), micros(m.rttMin()), micros(m.rttSmoothed()), m.probesInWindow(),
+                    m.probesLost(), m.upSince().map(Instant::toString).orElse(null), m.lastChange().toString(), m.reconnects());
+        }
+
+        TunnelMetrics toMetrics() {
+            return new TunnelMetrics(duration(rttLastMicros), duration(rttMinMicros), duration(rttSmoothedMicros), probes, probesLost,
+                    Optional.ofNullable(upSince).map(Instant::parse), Instant.parse(lastChange), reconnects);
+        }
+
+        private static Long micros(Optional<Duration> d) {
+            return d.map(x -> x.toNanos() / 1000).orElse(null);
+        }
+
+        private static Optional<Duration> duration(Long micros) {
+            return Optional.ofNullable(micros).map(m -> Duration.ofNanos(m * 1000));
         }
     }
 
     /** A {@link TunnelEvent}; {@code type} is {@code state}, {@code metrics}, {@code port} or {@code error}. */
     public record EventDto(String type, String tunnel, String at, String from, String fromReason, String to, String reason,
-            Integer port, Long rttMillis, Integer oldPort, Integer newPort, String message) {
+            Integer port, Long rttMillis, Integer oldPort, Integer newPort, String message, MetricsDto metrics) {
         static EventDto of(TunnelEvent event) {
             String id = event.tunnel().value();
             String at = event.at().toString();
             return switch (event) {
                 case TunnelEvent.StateChanged s -> new EventDto("state", id, at, s.from().name(), s.from().reason().orElse(null),
-                        s.to().name(), s.to().reason().orElse(null), null, null, null, null, null);
+                        s.to().name(), s.to().reason().orElse(null), null, null, null, null, null, null);
                 case TunnelEvent.Metrics m -> new EventDto("metrics", id, at, null, null, null, null, m.port(),
-                        m.roundTrip().toMillis(), null, null, null);
+                        m.roundTrip().toMillis(), null, null, null, MetricsDto.of(m.metrics()));
                 case TunnelEvent.PortChanged p -> new EventDto("port", id, at, null, null, null, p.why(), null, null,
-                        p.oldPort(), p.newPort(), null);
-                case TunnelEvent.Error e -> new EventDto("error", id, at, null, null, null, null, null, null, null, null, e.message());
+                        p.oldPort(), p.newPort(), null, null);
+                case TunnelEvent.Error e -> new EventDto("error", id, at, null, null, null, null, null, null, null, null, e.message(),
+                        null);
             };
         }
 
@@ -79,7 +108,8 @@ public final class Wire {
             return switch (type) {
                 case "state" -> new TunnelEvent.StateChanged(id, when, TunnelState.of(from, Optional.ofNullable(fromReason)),
                         TunnelState.of(to, Optional.ofNullable(reason)));
-                case "metrics" -> new TunnelEvent.Metrics(id, when, port, Duration.ofMillis(rttMillis));
+                case "metrics" -> metrics == null ? new TunnelEvent.Metrics(id, when, port, Duration.ofMillis(rttMillis))
+                        : new TunnelEvent.Metrics(id, when, port, Duration.ofMillis(rttMillis), metrics.toMetrics());
                 case "port" -> new TunnelEvent.PortChanged(id, when, oldPort, newPort, reason);
                 case "error" -> new TunnelEvent.Error(id, when, message);
                 default -> throw new InvalidInputException("unknown event type '" + type + "'");

@@ -59,6 +59,8 @@ class ControlChannelTest {
         assertThat(agent.connects).containsExactly(request);
         assertThat(up).isEqualTo(agent.tunnels.get(request.spec().id()));
         assertThat(remote.tunnels()).containsExactly(up);
+        remote.retry(up.id());
+        assertThat(agent.retries).containsExactly(up.id());
         CleanupReport report = remote.disconnect(up.id());
         assertThat(report.complete()).isTrue();
         assertThat(report.entries()).singleElement().satisfies(e -> {
@@ -72,6 +74,8 @@ class ControlChannelTest {
     void failuresKeepTheirKindAndTheAgentGoesOn() {
         Agent remote = attach();
         assertThatThrownBy(() -> remote.disconnect(new TunnelId("t0123abcd")))
+                .isInstanceOf(TunnelNotFoundException.class).hasMessageContaining("t0123abcd");
+        assertThatThrownBy(() -> remote.retry(new TunnelId("t0123abcd")))
                 .isInstanceOf(TunnelNotFoundException.class).hasMessageContaining("t0123abcd");
         assertThatThrownBy(() -> remote.connect(ConnectRequest.of("root@10.0.0.1", "t@relay").withRouterKey(Path.of("/bad/key"))))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("/bad/key");

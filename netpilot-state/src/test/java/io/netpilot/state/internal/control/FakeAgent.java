@@ -31,6 +31,7 @@ final class FakeAgent implements Agent {
     final List<ConnectRequest> connects = new CopyOnWriteArrayList<>();
     final List<TunnelEventListener> listeners = new CopyOnWriteArrayList<>();
     final AtomicInteger calls = new AtomicInteger();
+    final List<TunnelId> retries = new CopyOnWriteArrayList<>();
 
     @Override
     public TunnelSnapshot connect(ConnectRequest request) {
@@ -43,6 +44,15 @@ final class FakeAgent implements Agent {
                 new TunnelState.Up(), OptionalInt.of(20001), T0, Optional.of(T0), Optional.empty(), Optional.of(Duration.ofMillis(12)));
         tunnels.put(t.id(), t);
         return t;
+    }
+
+    @Override
+    public void retry(TunnelId id) {
+        calls.incrementAndGet();
+        if (!tunnels.containsKey(id)) {
+            throw new TunnelNotFoundException("no supervised tunnel " + id);
+        }
+        retries.add(id);
     }
 
     @Override

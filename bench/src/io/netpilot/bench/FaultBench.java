@@ -1,0 +1,180 @@
+package io.netpilot.bench;
+
+import io.netpilot.core.NetPilot;
+import io.netpilot.core.NetPilotException;
+import io.netpilot.core.RouterClient;
+import io.netpilot.core.SshAddress;
+import io.netpilot.core.TunnelId;
+import io.netpilot.core.TunnelState;
+import io.netpilot.testkit.Dirs;
+import io.netpilot.testkit.EmbeddedRelay;
+import io.netpilot.testkit.EmbeddedRouter;
+import io.netpilot.testkit.FaultyLink;
+import io.netpilot.testkit.Loopback;
+import io.netpilot.testkit.SystemBinaries;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fault benchmark of issue 11: the router's path to the relay is blackholed for an outage of the
+ * given length and healed, while beside NetPilot's tunnel a plain
+ * {@code autossh -M 0 -o ServerAliveInterval=10 -o ServerAliveCountMax=3 -R} runs through the same
+ * link. Prints, for each, the time to detect the outage (NetPilot: its state leaves UP; autossh: its
+ * ssh exits) and the time from the heal until a new connection through the relay port reads the
+ * router's banner. The link spares this JVM, so the agent still reaches the relay (as when only the
+ * router's uplink fails). Every process it starts is ended and its temp dir removed.
+ *
+ * <p>Usage: {@code FaultBench [--outage SECONDS]... [--router autossh|dbclient]}. A main program.
+ */
+public final class FaultBench {
+    private static final Duration AFTER_HEAL = Duration.ofSeconds(120);
+
+    private FaultBench() {}
+
+    public static void main(String[] args) throws Exception {
+        List<Long> outages = new java.util.ArrayList<>();
+        List<String> routers = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--outage" -> outages.add(Long.parseLong(args[++i]));
+                case "--router" -> routers.add(args[++i].toLowerCase(Locale.ROOT));
+                default -> {
+                    System.err.println("usage: FaultBench [--outage SECONDS]... [--router autossh|dbclient]...");
+                    System.exit(2);
+                }
+            }
+        }
+        if (outages.isEmpty()) {
+            outages = List.of(10L, 60L);
+        }
+        if (routers.isEmpty()) {
+            routers = List.of("autossh", "dbclient");
+        }
+        Path autossh = SystemBinaries.find("autossh").orElseThrow(() -> new IllegalStateException("the baseline needs autossh"));
+        Path keygen = SystemBinaries.find("ssh-keygen").orElseThrow(() -> new IllegalStateException("the baseline needs ssh-keygen"));
+        System.out.printf("fault bench: blackhole of the router-relay link; JDK %s, %d cpu(s)%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf("%-10s %-9s %12s %16s %14s %18s%n", "outage s", "router", "np detect", "np heal->traffic",
+                "autossh detect", "autossh heal->traffic");
+        for (long outage : outages) {
+            for (String router : routers) {
+                Path root = Files.createTempDirectory("netpilot-faultbench-");
+                try {
+                    long[] r = run(router, Duration.ofSeconds(outage), autossh, keygen, root);
+                    System.out.printf("%-10d %-9s %12s %16s %14s %18s%n", outage, router, ms(r[0]), ms(r[1]), ms(r[2]), ms(r[3]));
+                } finally {
+                    Dirs.delete(root);
+                }
+            }
+        }
+    }
+
+    private static String ms(long v) {
+        return v < 0 ? "not within" : v + " ms";
+    }
+
+    /** One outage; returns {netpilot detect, netpilot heal->traffic, autossh detect, autossh heal->traffic} in ms, -1 for never. */
+    private static long[] run(String routerKind, Duration outage, Path autossh, Path keygen, Path dir) throws Exception {
+        boolean dbclient = routerKind.equals("dbclient");
+        EmbeddedRouter.Flavour flavour = dbclient ? EmbeddedRouter.Flavour.BUSYBOX : EmbeddedRouter.Flavour.PROCPS;
+        try (EmbeddedRelay relay = EmbeddedRelay.start(dir.resolve("relay"));
+                EmbeddedRouter router = EmbeddedRouter.start(flavour, dir.resolve("router"));
+                FaultyLink link = FaultyLink.sparingThisProcess(0, "127.0.0.1", relay.port())) {
+            SshAddress relayAddress = new SshAddress(relay.address().user(), "127.0.0.1", link.port());
+            try (NetPilot agent = NetPilot.builder().home(dir.resolve("home"))
+                    .routerClient(dbclient ? RouterClient.DBCLIENT : RouterClient.AUTO).open()) {
+                relay.authorize(agent.agentPublicKey());
+                router.authorize(agent.agentPublicKey());
+                var up = agent.connect(LifecycleBench.request(router.address(), relayAddress));
+                TunnelId id = up.id();
+                int npPort = up.port().orElseThrow();
+                int basePort = LifecycleBench.freePort();
+                Process base = startAutossh(autossh, keygen, relay, link.port(), basePort, router.port(), dir.resolve("baseline"));
+                try {
+                    LifecycleBench.awaitBanner(npPort);
+                    LifecycleBench.awaitBanner(basePort);
+                    long baseSsh = sshChild(base);
+
+                    link.blackhole();
+                    long t0 = System.nanoTime();
+                    long npDetect = -1;
+                    long baseDetect = -1;
+                    long end = t0 + outage.toNanos();
+                    while (System.nanoTime() < end) {
+                        if (npDetect < 0 && !(agent.manager().tunnel(id).orElseThrow().state() instanceof TunnelState.Up)) {
+                            npDetect = LifecycleBench.millisSince(t0);
+                        }
+                        if (baseDetect < 0 && sshChild(base) != baseSsh) {
+                            baseDetect = LifecycleBench.millisSince(t0);
+                        }
+                        Thread.sleep(20);
+                    }
+                    link.heal();
+                    long t1 = System.nanoTime();
+                    long npTraffic = -1;
+                    long baseTraffic = -1;
+                    while ((npTraffic < 0 || baseTraffic < 0) && System.nanoTime() - t1 < AFTER_HEAL.toNanos()) {
+                        if (npTraffic < 0 && banner(npPort)) {
+                            npTraffic = LifecycleBench.millisSince(t1);
+                        }
+                        if (baseTraffic < 0 && banner(basePort)) {
+                            baseTraffic = LifecycleBench.millisSince(t1);
+                        }
+                        Thread.sleep(10);
+                    }
+                    agent.disconnect(id);
+                    return new long[] {npDetect, npTraffic, baseDetect, baseTraffic};
+                } finally {
+                    base.descendants().forEach(ProcessHandle::destroyForcibly);
+                    base.destroyForcibly();
+                    base.waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    private static boolean banner(int port) {
+        return Loopback.firstLine(port, Duration.ofMillis(500)).filter(l -> l.startsWith("SSH-2.0-")).isPresent();
+    }
+
+    /** The pid of autossh's current ssh, or -1. */
+    private static long sshChild(Process autossh) {
+        return autossh.children().mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+    }
+
+    /** {@code autossh -M 0 -N -o ServerAliveInterval=10 -o ServerAliveCountMax=3 -R 127.0.0.1:P:127.0.0.1:T} through the link. */
+    private static Process startAutossh(Path autossh, Path keygen, EmbeddedRelay relay, int linkPort, int port, int target, Path dir)
+            throws Exception {
+        Files.createDirectories(dir);
+        Path key = dir.resolve("id_ed25519");
+        Process gen = new ProcessBuilder(keygen.toString(), "-q", "-t", "ed25519", "-N", "", "-C", "bench", "-f", key.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!gen.waitFor(30, TimeUnit.SECONDS) || gen.exitValue() != 0) {
+            throw new NetPilotException("ssh-keygen failed");
+        }
+        Files.writeString(relay.authorizedKeysFile(), Files.readString(dir.resolve("id_ed25519.pub")), StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
+        Path knownHosts = dir.resolve("known_hosts");
+        Files.writeString(knownHosts, "[127.0.0.1]:" + linkPort + " " + relay.hostPublicKey() + "\n");
+        ProcessBuilder pb = new ProcessBuilder(autossh.toString(), "-M", "0", "-N", "-F", "/dev/null",
+                "-o", "ServerAliveInterval=10", "-o", "ServerAliveCountMax=3",
+                "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-i", key.toString(),
+                "-o", "UserKnownHostsFile=" + knownHosts, "-o", "GlobalKnownHostsFile=/dev/null",
+                "-o", "StrictHostKeyChecking=yes", "-o", "ExitOnForwardFailure=yes",
+                "-p", Integer.toString(linkPort), "-R", "127.0.0.1:" + port + ":127.0.0.1:" + target,
+                relay.address().user() + "@127.0.0.1")
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("autossh.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().put("HOME", dir.toString());
+        pb.environment().put("AUTOSSH_GATETIME", "0");
+        return pb.start();
+    }
+}
