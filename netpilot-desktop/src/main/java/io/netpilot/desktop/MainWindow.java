@@ -53,6 +53,7 @@ final class MainWindow {
     private final JLabel status = new JLabel();
     private final Action connect = action("Connect Tunnel…", KeyEvent.VK_C, KeyStroke.getKeyStroke(KeyEvent.VK_N, ctrl()), e -> connectDialog());
     private final Action disconnect = action("Disconnect", KeyEvent.VK_D, KeyStroke.getKeyStroke(KeyEvent.VK_DELETE, 0), e -> disconnect());
+    private final Action retry = action("Retry now", KeyEvent.VK_R, KeyStroke.getKeyStroke(KeyEvent.VK_R, ctrl()), e -> retryNow());
     private final Action copySsh = action("Copy ssh command", KeyEvent.VK_O, KeyStroke.getKeyStroke(KeyEvent.VK_C, ctrl() | java.awt.event.InputEvent.SHIFT_DOWN_MASK), e -> copySsh());
     private final Action settings = action("Settings…", KeyEvent.VK_S, KeyStroke.getKeyStroke(KeyEvent.VK_COMMA, ctrl()), e -> settingsDialog());
     private final Action quit = action("Quit", KeyEvent.VK_Q, KeyStroke.getKeyStroke(KeyEvent.VK_Q, ctrl()), e -> app().quit());
@@ -68,6 +69,7 @@ final class MainWindow {
         bar.setFloatable(false);
         bar.add(button(connect, "connectButton"));
         bar.add(button(disconnect, "disconnectButton"));
+        bar.add(button(retry, "retryButton"));
         bar.add(button(copySsh, "copySshButton"));
         table.setName("tunnelTable");
         table.setSelectionMode(ListSelectionModel.SINGLE_SELECTION);
@@ -134,6 +136,7 @@ final class MainWindow {
         JMenu tunnel = new JMenu("Tunnel");
         tunnel.setMnemonic(KeyEvent.VK_T);
         tunnel.add(item(disconnect, "disconnectMenuItem"));
+        tunnel.add(item(retry, "retryMenuItem"));
         tunnel.add(item(copySsh, "copySshMenuItem"));
         menus.add(file);
         menus.add(tunnel);
@@ -154,6 +157,7 @@ final class MainWindow {
     private void selectionChanged() {
         Optional<TunnelRow> row = selected();
         disconnect.setEnabled(row.isPresent() && !session.quitting());
+        retry.setEnabled(row.isPresent() && !session.quitting());
         copySsh.setEnabled(row.flatMap(TunnelRow::sshCommand).isPresent());
         chart.show(row.map(r -> tunnels.rtt(r.id(), Instant.now())).orElse(java.util.List.of()), Instant.now());
         String text = row.map(r -> String.join("\n", tunnels.log(r.id()))).orElse("");
@@ -191,6 +195,17 @@ final class MainWindow {
                 tunnels.refresh();
             });
         });
+    }
+
+    private void retryNow() {
+        selected().ifPresent(r -> Thread.ofPlatform().name("netpilot-retry").start(() -> {
+            try {
+                session.retry(r.id());
+                Swing.onEdt(() -> status.setText("Retrying " + r.router() + " now…"));
+            } catch (NetPilotException e) {
+                Swing.onEdt(() -> JOptionPane.showMessageDialog(frame, e.getMessage(), "Retry now failed", JOptionPane.ERROR_MESSAGE));
+            }
+        }));
     }
 
     private void copySsh() {

@@ -105,6 +105,16 @@ public final class Session {
         return quitting.get();
     }
 
+    /**
+     * Retry now: the agent checks the tunnel at once and repairs it without waiting for its backoff
+     * (through the control channel when attached). Returns at once; the outcome arrives as events.
+     *
+     * @throws io.netpilot.core.TunnelNotFoundException when the tunnel is not supervised
+     */
+    public void retry(TunnelId id) {
+        agent.retry(id);
+    }
+
     /** Stops a tunnel for good (the Disconnect button). */
     public CleanupReport disconnect(TunnelId id) {
         return agent.disconnect(id);

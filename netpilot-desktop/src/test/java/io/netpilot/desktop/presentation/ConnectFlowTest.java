@@ -49,6 +49,11 @@ class ConnectFlowTest {
             }
 
             @Override
+            public void retry(TunnelId id) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
             public List<TunnelSnapshot> tunnels() {
                 return List.of();
             }

@@ -1,6 +1,7 @@
 package io.netpilot.desktop.presentation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.netpilot.core.Agent;
@@ -96,6 +97,10 @@ class SessionTest {
                 assertThat(r.state()).isEqualTo("UP");
                 assertThat(r.health()).isEqualTo(Health.GOOD);
             });
+            // Retry now travels the control channel to the headless agent; an unknown tunnel is refused by it
+            session.retry(model.rows().getFirst().id());
+            assertThatThrownBy(() -> session.retry(new io.netpilot.core.TunnelId("t0000dead")))
+                    .isInstanceOf(io.netpilot.core.TunnelNotFoundException.class);
             assertThat(session.onClose(model.running(), true)).isEqualTo(Session.CloseChoice.QUIT);
             assertThat(session.quitText(model.running())).isEqualTo("Closing…");
 
