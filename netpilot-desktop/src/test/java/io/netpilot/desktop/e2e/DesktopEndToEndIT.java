@@ -99,6 +99,12 @@ class DesktopEndToEndIT {
             assertThat(Loopback.sshBanner(relayPort, TestTimeouts.scaled(Duration.ofSeconds(10))))
                     .as("the router's SSH banner through the relay port").hasValueSatisfying(b -> assertThat(b).startsWith("SSH-2.0-"));
             assertThat(router.livePids()).isNotEmpty();
+            app.send("click retryMenuItem"); // Retry now: the agent checks the tunnel at once
+            app.expect("clicked retryMenuItem");
+            app.send("await-status Retrying");
+            app.expect("status Retrying " + router.address());
+            app.send("await-state UP");
+            assertThat(app.expectPrefix("state ")).isEqualTo("state " + port);
             app.send("screenshot-main " + shots.resolve("desktop-main.png"));
             app.expectPrefix("screenshot ");
             app.send("quit");

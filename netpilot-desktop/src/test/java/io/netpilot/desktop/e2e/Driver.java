@@ -40,6 +40,11 @@ public final class Driver implements java.util.function.Consumer<Object> {
                     case "await-state" -> say("state " + awaitState(c[1]));
                     case "seen-restoring" -> say("seen-restoring " + awaitState("Restoring…"));
                     case "connect" -> connect(c[1], c[2], c[3], c[4], c.length > 5 ? c[5] : null);
+                    case "click" -> {
+                        EventQueue.invokeLater(() -> button(frame().orElseThrow(), c[1]).doClick());
+                        say("clicked " + c[1]);
+                    }
+                    case "await-status" -> say("status " + awaitStatus(c[1]));
                     case "screenshot-main" -> say("screenshot " + screenshot(frame().orElseThrow(), new File(c[1])));
                     case "quit" -> {
                         EventQueue.invokeLater(() -> button(frame().orElseThrow(), "quitMenuItem").doClick());
@@ -106,6 +111,14 @@ public final class Driver implements java.util.function.Consumer<Object> {
             Thread.sleep(STEP_MS);
         }
         return "timeout";
+    }
+
+    /** Waits until the status bar starts with {@code prefix}; answers with its text. */
+    private static String awaitStatus(String prefix) throws Exception {
+        return await(() -> {
+            String text = label(frame().orElseThrow(), "statusBar");
+            return text.startsWith(prefix) ? text : null;
+        });
     }
 
     private static String screenshot(Window w, File file) throws Exception {
