@@ -36,10 +36,10 @@ public record TunnelRow(TunnelId id, String router, String routerUser, String re
         Objects.requireNonNull(since, "since");
     }
 
-    static TunnelRow of(TunnelSnapshot s, boolean restoring, Optional<String> lastError) {
+    static TunnelRow of(TunnelSnapshot s, boolean restoring, Optional<String> lastError, Optional<Duration> latestRtt) {
         SshAddress r = s.router();
         return new TunnelRow(s.id(), r.toString(), r.user(), s.relay().host(), s.port(),
-                restoring ? RESTORING : s.state().name(), Health.of(s.state(), restoring), s.since(), s.lastRtt(),
+                restoring ? RESTORING : s.state().name(), Health.of(s.state(), restoring), s.since(), latestRtt.or(s::lastRtt),
                 s.reason().or(() -> lastError));
     }
 

@@ -153,7 +153,8 @@ public final class TunnelsModel {
     /** The table's rows, in the order the tunnels were first seen. */
     public synchronized List<TunnelRow> rows() {
         List<TunnelRow> out = new ArrayList<>();
-        snapshots.values().forEach(s -> out.add(TunnelRow.of(s, restoring.contains(s.id()), Optional.ofNullable(lastError.get(s.id())))));
+        snapshots.values().forEach(s -> out.add(TunnelRow.of(s, restoring.contains(s.id()), Optional.ofNullable(lastError.get(s.id())),
+                Optional.ofNullable(rtt.get(s.id())).map(Deque::peekLast).map(RttSample::rtt))));
         return out;
     }
 

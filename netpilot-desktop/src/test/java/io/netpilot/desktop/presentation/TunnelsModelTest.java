@@ -95,6 +95,7 @@ class TunnelsModelTest {
         model.onEvent(new TunnelEvent.Metrics(ID, T0, 20001, Duration.ofMillis(12)));
         model.onEvent(new TunnelEvent.Metrics(ID, T0.plusSeconds(400), 20001, Duration.ofMillis(30)));
         assertThat(model.rtt(ID, T0.plusSeconds(401))).extracting(TunnelsModel.RttSample::rtt).containsExactly(Duration.ofMillis(30));
+        assertThat(model.rows().getFirst().rttText()).as("the table shows the latest probe").isEqualTo("30 ms");
 
         model.onEvent(new TunnelEvent.StateChanged(ID, T0.plusSeconds(401), TunnelState.UP, new TunnelState.RelayUnreachable("relay down")));
         model.onEvent(new TunnelEvent.StateChanged(ID, T0.plusSeconds(402), new TunnelState.RelayUnreachable("relay down"), TunnelState.CONNECTING));
