@@ -1,7 +1,7 @@
 package io.netpilot.cli.command;
 
 import io.netpilot.cli.internal.Agents;
-import io.netpilot.cli.internal.Durations;
+import io.netpilot.core.Durations;
 import io.netpilot.cli.internal.ExitCode;
 import io.netpilot.core.NetPilot;
 import io.netpilot.state.NetPilotHome;

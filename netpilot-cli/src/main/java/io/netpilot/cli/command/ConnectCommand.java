@@ -1,16 +1,17 @@
 package io.netpilot.cli.command;
 
 import io.netpilot.cli.internal.Agents;
-import io.netpilot.cli.internal.ConnectArgs;
-import io.netpilot.cli.internal.Durations;
+import io.netpilot.core.ConnectArgs;
+import io.netpilot.core.Durations;
 import io.netpilot.cli.internal.ExitCode;
-import io.netpilot.cli.internal.UserConfig;
+
 import io.netpilot.core.Agent;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.InvalidInputException;
 import io.netpilot.core.NetPilot;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.state.NetPilotHome;
+import io.netpilot.state.UserConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -62,7 +63,7 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--relay", paramLabel = "USER@HOST[:PORT]", description = "The relay (default: \"relay\" in <home>/config.json).")
     String relay;
 
-    @Option(names = "--relay-key", paramLabel = "FILE", description = "Private key for the relay (default: the agent's own key).")
+    @Option(names = "--relay-key", paramLabel = "FILE", description = "Private key for the relay (default: \"relayKey\" in <home>/config.json, else the agent's own key).")
     Path relayKey;
 
     @Option(names = "--tunnel-user", paramLabel = "USER", description = "Relay account routers log in as (default: the relay user).")
@@ -74,8 +75,8 @@ final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "Use exactly this relay port.")
     Integer port;
 
-    @Option(names = "--lease-ttl", paramLabel = "DURATION", defaultValue = "2m",
-            description = "How long the router keeps the tunnel without the agent (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lease-ttl", paramLabel = "DURATION",
+            description = "How long the router keeps the tunnel without the agent (default: \"leaseTtl\" in <home>/config.json, else 2m).")
     String leaseTtl;
 
     @Option(names = "--accept-new-host-keys", description = "Pin host keys seen for the first time (a changed key is always refused).")
@@ -91,10 +92,10 @@ final class ConnectCommand implements Callable<Integer> {
         String relayText = Optional.ofNullable(relay).or(config::relay)
                 .orElseThrow(() -> new InvalidInputException("--relay is missing (or set \"relay\" in " + homePath.resolve("config.json") + ")"));
         Optional<Credentials.Password> password = Optional.ofNullable(routerAuth.passwordEnv).map(ConnectCommand::passwordFrom);
-        Duration ttl = Durations.parse(leaseTtl);
+        Duration ttl = Durations.parse(Optional.ofNullable(leaseTtl).or(config::leaseTtl).orElse("2m"));
         ConnectArgs args = ConnectArgs.parse(router, targetPort, relayText, Optional.ofNullable(tunnelUser).or(config::tunnelUser),
                 Optional.ofNullable(portRange).or(config::portRange), Optional.ofNullable(port), ttl,
-                Optional.ofNullable(routerAuth.key), Optional.ofNullable(relayKey), acceptNewHostKeys);
+                Optional.ofNullable(routerAuth.key), Optional.ofNullable(relayKey).or(() -> config.relayKey().map(Path::of)), acceptNewHostKeys);
 
         NetPilotHome home = root.openHome();
         if (password.isPresent()) {

@@ -2,7 +2,7 @@ package io.netpilot.cli.command;
 
 import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.ExitCode;
-import io.netpilot.cli.internal.UserConfig;
+
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.NetPilotException;
@@ -12,6 +12,7 @@ import io.netpilot.ssh.SshSettings;
 import io.netpilot.ssh.SshTransport;
 import io.netpilot.state.AgentLock;
 import io.netpilot.state.NetPilotHome;
+import io.netpilot.state.UserConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

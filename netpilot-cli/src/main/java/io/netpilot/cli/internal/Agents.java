@@ -21,10 +21,7 @@ import io.netpilot.core.StateStore;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelNotFoundException;
 import io.netpilot.core.TunnelSnapshot;
-import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.ssh.RouterKeyInstaller;
-import io.netpilot.ssh.SshSettings;
-import io.netpilot.ssh.SshTransport;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.state.guice.NetPilotGuiceModule;
 import java.io.IOException;
@@ -174,10 +171,7 @@ public final class Agents {
      * works beside a running agent.
      */
     public static void installAgentKey(NetPilotHome home, SshAddress router, Credentials.Password password, HostKeyPolicy policy) {
-        try (SshTransport transport = SshTransport.start(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile()));
-                RemoteShell shell = transport.open(router, password, policy)) {
-            RouterKeyInstaller.create().install(shell, transport.agentKeys().publicKeyLine());
-        }
+        RouterKeyInstaller.installAgentKey(home.knownHostsFile(), home.agentKeyFile(), router, password, policy);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.netpilot.cli.internal;
 
+import io.netpilot.core.Durations;
 import io.netpilot.core.PendingRevocation;
 import io.netpilot.core.TunnelSnapshot;
 import java.time.Duration;

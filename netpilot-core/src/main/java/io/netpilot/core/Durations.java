@@ -1,6 +1,5 @@
-package io.netpilot.cli.internal;
+package io.netpilot.core;
 
-import io.netpilot.core.InvalidInputException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,7 +10,13 @@ public final class Durations {
 
     private Durations() {}
 
-    /** @throws InvalidInputException when the text is not a duration */
+    /**
+     * Parses a duration as users type it.
+     *
+     * @param text {@code 90s}, {@code 2m}, {@code 1h}, {@code 500ms} or ISO-8601 ({@code PT2M})
+     * @return the duration
+     * @throws InvalidInputException when the text is not a duration
+     */
     public static Duration parse(String text) {
         String t = text == null ? "" : text.strip();
         Matcher m = SIMPLE.matcher(t);
@@ -31,7 +36,12 @@ public final class Durations {
         }
     }
 
-    /** A short human form: {@code 850ms}, {@code 42s}, {@code 5m12s}, {@code 3h4m}. */
+    /**
+     * A short human form: {@code 850ms}, {@code 42s}, {@code 5m12s}, {@code 3h4m}.
+     *
+     * @param d the duration
+     * @return its short form
+     */
     public static String human(Duration d) {
         long ms = d.toMillis();
         if (ms < 1000) {

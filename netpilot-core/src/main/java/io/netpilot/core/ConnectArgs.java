@@ -1,15 +1,5 @@
-package io.netpilot.cli.internal;
+package io.netpilot.core;
 
-import io.netpilot.core.ConnectRequest;
-import io.netpilot.core.Credentials;
-import io.netpilot.core.HostKeyPolicy;
-import io.netpilot.core.InvalidInputException;
-import io.netpilot.core.PortRange;
-import io.netpilot.core.RelayEndpoint;
-import io.netpilot.core.RouterEndpoint;
-import io.netpilot.core.SshAddress;
-import io.netpilot.core.TunnelId;
-import io.netpilot.core.TunnelSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,8 +31,20 @@ public record ConnectArgs(TunnelSpec spec, Optional<Path> routerKey, Optional<Pa
     }
 
     /**
-     * Parses what the user typed.
+     * Parses what the user typed, in the CLI's words (its option names) for every refusal: the CLI's
+     * {@code connect} and the desktop's Connect Tunnel dialog both validate through here.
      *
+     * @param router the router, {@code user@host[:port]}
+     * @param targetPort the router-side port to expose
+     * @param relay the relay, {@code user@host[:port]}
+     * @param tunnelUser the relay account routers log in as (default: the relay user)
+     * @param portRange the relay ports to choose from, {@code A-B} (default: {@link PortRange#DEFAULT})
+     * @param port exactly this relay port, when given
+     * @param leaseTtl how long the router keeps the tunnel without the agent
+     * @param routerKey a private key file for the router, when given (must be readable)
+     * @param relayKey a private key file for the relay, when given (must be readable)
+     * @param acceptNewHostKeys whether host keys seen for the first time may be pinned
+     * @return the validated values
      * @throws InvalidInputException naming the first bad value
      */
     public static ConnectArgs parse(String router, int targetPort, String relay, Optional<String> tunnelUser,
@@ -61,7 +63,11 @@ public record ConnectArgs(TunnelSpec spec, Optional<Path> routerKey, Optional<Pa
         return new ConnectArgs(spec, routerKey, relayKey, acceptNewHostKeys ? HostKeyPolicy.ACCEPT_NEW : HostKeyPolicy.PINNED_ONLY);
     }
 
-    /** The request, with the agent's own key where no key file was given. */
+    /**
+     * The request, with the agent's own key where no key file was given.
+     *
+     * @return the request for {@link TunnelManager#connect}
+     */
     public ConnectRequest request() {
         return new ConnectRequest(spec,
                 routerKey.<Credentials>map(Credentials.KeyFile::new).orElse(Credentials.AGENT_KEY),
