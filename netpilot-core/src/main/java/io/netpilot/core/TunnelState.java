@@ -26,6 +26,17 @@ public sealed interface TunnelState {
         return state.name() + state.reason().map(r -> " (" + r + ")").orElse("");
     }
 
+    /** A state that always carries a reason, {@link #why()}. */
+    sealed interface Explained extends TunnelState {
+        /** The reason a person needs to see. */
+        String why();
+
+        @Override
+        default Optional<String> reason() {
+            return Optional.of(why());
+        }
+    }
+
     /** Whether the tunnel carries traffic in this state (possibly slowly). */
     default boolean carriesTraffic() {
         return this instanceof Up || this instanceof Degraded;
@@ -60,10 +71,7 @@ public sealed interface TunnelState {
         }
 
         /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
-        @Override
-        public String toString() {
-            return TunnelState.describe(this);
-        }
+        @Override public String toString() { return TunnelState.describe(this); }
     }
 
     /** The end-to-end probe reads the router's banner through the relay. */
@@ -74,14 +82,11 @@ public sealed interface TunnelState {
         }
 
         /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
-        @Override
-        public String toString() {
-            return TunnelState.describe(this);
-        }
+        @Override public String toString() { return TunnelState.describe(this); }
     }
 
     /** The tunnel works, but probes are slow or some failed. */
-    record Degraded(String why) implements TunnelState {
+    record Degraded(String why) implements Explained {
         public Degraded {
             Objects.requireNonNull(why, "why");
         }
@@ -92,19 +97,11 @@ public sealed interface TunnelState {
         }
 
         /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
-        @Override
-        public String toString() {
-            return TunnelState.describe(this);
-        }
-
-        @Override
-        public Optional<String> reason() {
-            return Optional.of(why);
-        }
+        @Override public String toString() { return TunnelState.describe(this); }
     }
 
     /** The tunnel is broken and being repaired. */
-    record Recovering(String why) implements TunnelState {
+    record Recovering(String why) implements Explained {
         public Recovering {
             Objects.requireNonNull(why, "why");
         }
@@ -115,19 +112,11 @@ public sealed interface TunnelState {
         }
 
         /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
-        @Override
-        public String toString() {
-            return TunnelState.describe(this);
-        }
-
-        @Override
-        public Optional<String> reason() {
-            return Optional.of(why);
-        }
+        @Override public String toString() { return TunnelState.describe(this); }
     }
 
     /** The agent cannot reach the router; its tunnel may still work on its own. */
-    record RouterUnreachable(String why) implements TunnelState {
+    record RouterUnreachable(String why) implements Explained {
         public RouterUnreachable {
             Objects.requireNonNull(why, "why");
         }
@@ -138,19 +127,11 @@ public sealed interface TunnelState {
         }
 
         /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
-        @Override
-        public String toString() {
-            return TunnelState.describe(this);
-        }
-
-        @Override
-        public Optional<String> reason() {
-            return Optional.of(why);
-        }
+        @Override public String toString() { return TunnelState.describe(this); }
     }
 
     /** The agent cannot reach the relay. */
-    record RelayUnreachable(String why) implements TunnelState {
+    record RelayUnreachable(String why) implements Explained {
         public RelayUnreachable {
             Objects.requireNonNull(why, "why");
         }
@@ -161,15 +142,7 @@ public sealed interface TunnelState {
         }
 
         /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
-        @Override
-        public String toString() {
-            return TunnelState.describe(this);
-        }
-
-        @Override
-        public Optional<String> reason() {
-            return Optional.of(why);
-        }
+        @Override public String toString() { return TunnelState.describe(this); }
     }
 
     /** The router processes are being stopped. */
@@ -180,10 +153,7 @@ public sealed interface TunnelState {
         }
 
         /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
-        @Override
-        public String toString() {
-            return TunnelState.describe(this);
-        }
+        @Override public String toString() { return TunnelState.describe(this); }
     }
 
     /** No router process of this tunnel runs. */
@@ -194,14 +164,11 @@ public sealed interface TunnelState {
         }
 
         /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
-        @Override
-        public String toString() {
-            return TunnelState.describe(this);
-        }
+        @Override public String toString() { return TunnelState.describe(this); }
     }
 
     /** The tunnel could not be brought up and will not be retried without a new request. */
-    record Failed(String why) implements TunnelState {
+    record Failed(String why) implements Explained {
         public Failed {
             Objects.requireNonNull(why, "why");
         }
@@ -212,14 +179,6 @@ public sealed interface TunnelState {
         }
 
         /** The name, with the reason when there is one: {@code DEGRADED (probes are slow)}. */
-        @Override
-        public String toString() {
-            return TunnelState.describe(this);
-        }
-
-        @Override
-        public Optional<String> reason() {
-            return Optional.of(why);
-        }
+        @Override public String toString() { return TunnelState.describe(this); }
     }
 }

@@ -37,15 +37,10 @@ final class BannerProbe implements EndToEndProbe {
 
     @Override
     public ProbeResult probe(RemoteShell relay, int port, Duration timeout) {
-        Objects.requireNonNull(relay, "relay");
-        Objects.requireNonNull(timeout, "timeout");
-        long start = nanoTime.getAsLong();
-        RemoteConnection connection;
-        try {
-            connection = BannerProbe.openLoopback(relay, port, timeout);
-        } catch (BannerProbe.NothingAnswers e) {
-            return e.result;
-        }
+        return whenAnswered(relay, port, timeout, nanoTime, (connection, start) -> readBannerWithin(connection, start, port, timeout));
+    }
+
+    private ProbeResult readBannerWithin(RemoteConnection connection, long start, int port, Duration timeout) {
         try (connection; ExecutorService reader = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<String> banner = reader.submit(() -> readBanner(connection.input()));
             long left = timeout.toNanos() - (nanoTime.getAsLong() - start);
@@ -79,6 +74,31 @@ final class BannerProbe implements EndToEndProbe {
             super(result.reason(), null, false, false);
             this.result = result;
         }
+    }
+
+    /** What a probe does once the relay's 127.0.0.1:PORT accepted: {@code start} is the probe's start (nanoTime). */
+    @FunctionalInterface
+    interface Answered {
+        ProbeResult probe(RemoteConnection connection, long start);
+    }
+
+    /**
+     * Opens the relay's {@code 127.0.0.1:port} and hands the connection to {@code then}, or says that
+     * nothing answers there: the step every probe through the relay starts with.
+     *
+     * @throws HostUnreachableException when the relay session itself is lost
+     */
+    static ProbeResult whenAnswered(RemoteShell relay, int port, Duration timeout, LongSupplier nanoTime, Answered then) {
+        Objects.requireNonNull(relay, "relay");
+        Objects.requireNonNull(timeout, "timeout");
+        long start = nanoTime.getAsLong();
+        RemoteConnection connection;
+        try {
+            connection = openLoopback(relay, port, timeout);
+        } catch (NothingAnswers e) {
+            return e.result;
+        }
+        return then.probe(connection, start);
     }
 
     /**

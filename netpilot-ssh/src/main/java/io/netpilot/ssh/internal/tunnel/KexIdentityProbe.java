@@ -42,15 +42,12 @@ final class KexIdentityProbe implements IdentityProbe {
 
     @Override
     public ProbeResult verify(RemoteShell relay, int port, HostKeyFingerprint pinnedRouterKey, Duration timeout) {
-        Objects.requireNonNull(relay, "relay");
         Objects.requireNonNull(pinnedRouterKey, "pinnedRouterKey");
-        long start = nanoTime.getAsLong();
-        RemoteConnection connection;
-        try {
-            connection = BannerProbe.openLoopback(relay, port, timeout);
-        } catch (BannerProbe.NothingAnswers e) {
-            return e.result;
-        }
+        return BannerProbe.whenAnswered(relay, port, timeout, nanoTime,
+                (connection, start) -> exchangeKeys(connection, start, port, pinnedRouterKey, timeout));
+    }
+
+    private ProbeResult exchangeKeys(RemoteConnection connection, long start, int port, HostKeyFingerprint pinnedRouterKey, Duration timeout) {
         AtomicReference<PublicKey> offered = new AtomicReference<>();
         SshClient client = SshClient.setUpDefaultClient();
         client.setHostConfigEntryResolver(HostConfigEntryResolver.EMPTY);
