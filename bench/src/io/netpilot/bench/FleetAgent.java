@@ -22,7 +22,7 @@ import java.util.concurrent.Future;
  * the agent's alone (the embedded relay and routers run in the bench's JVM). Opens an agent through the
  * front door on HOME, connects one tunnel per router (8 at a time), then supervises them until told to
  * stop. Talks on stdout/stdin, one line each:
- * {@code READY n ms FIRST-TUNNEL}, {@code LEFT TUNNEL STATE} (a tunnel's state left UP, from the
+ * {@code READY n ms TUNNEL,...}, {@code BACK TUNNEL} (it came back UP), {@code LEFT TUNNEL STATE} (a tunnel's state left UP, from the
  * events API), {@code HEAP used committed} (bytes, after a full GC, on {@code heap}), and on {@code stop}
  * the exit cleanup ({@link NetPilot#stopTunnels}) and exit.
  *
@@ -42,6 +42,8 @@ public final class FleetAgent {
             agent.subscribe(e -> {
                 if (e instanceof TunnelEvent.StateChanged c && c.from() instanceof TunnelState.Up && !(c.to() instanceof TunnelState.Up)) {
                     say("LEFT " + c.tunnel() + " " + c.to().name());
+                } else if (e instanceof TunnelEvent.StateChanged c && !(c.from() instanceof TunnelState.Up) && c.to() instanceof TunnelState.Up) {
+                    say("BACK " + c.tunnel());
                 }
             });
             long t0 = System.nanoTime();
@@ -50,13 +52,12 @@ public final class FleetAgent {
             for (SshAddress router : routers) {
                 ups.add(pool.submit(() -> agent.connect(LifecycleBench.request(router, relay))));
             }
-            String first = "-";
-            for (int i = 0; i < ups.size(); i++) {
-                String id = ups.get(i).get().id().toString();
-                first = i == 0 ? id : first;
+            List<String> ids = new ArrayList<>();
+            for (Future<TunnelSnapshot> up : ups) {
+                ids.add(up.get().id().toString());
             }
             pool.shutdown();
-            say("READY " + routers.size() + " " + LifecycleBench.millisSince(t0) + " " + first);
+            say("READY " + routers.size() + " " + LifecycleBench.millisSince(t0) + " " + (ids.isEmpty() ? "-" : String.join(",", ids)));
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.equals("heap")) {

@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  * starts is ended and its temp dir removed.
  *
  * <p>Usage: {@code FleetBench [--sizes 0,1,50,200] [--duration SECONDS] [--warmup SECONDS]
- * [--flavour procps|busybox] [--xmx 256m]}. A main program.
+ * [--flavour procps|busybox] [--xmx 256m] [--faults 5]}. A main program.
  */
 public final class FleetBench {
     private static final long CLK_TCK = 100;
@@ -48,6 +48,7 @@ public final class FleetBench {
         long duration = 60;
         long warmup = 15;
         String xmx = "256m";
+        int faults = 5;
         EmbeddedRouter.Flavour flavour = EmbeddedRouter.Flavour.PROCPS;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -55,9 +56,10 @@ public final class FleetBench {
                 case "--duration" -> duration = Long.parseLong(args[++i]);
                 case "--warmup" -> warmup = Long.parseLong(args[++i]);
                 case "--xmx" -> xmx = args[++i];
+                case "--faults" -> faults = Integer.parseInt(args[++i]);
                 case "--flavour" -> flavour = EmbeddedRouter.Flavour.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 default -> {
-                    System.err.println("usage: FleetBench [--sizes 0,1,50,200] [--duration S] [--warmup S] [--flavour procps|busybox] [--xmx 256m]");
+                    System.err.println("usage: FleetBench [--sizes 0,1,50,200] [--duration S] [--warmup S] [--flavour procps|busybox] [--xmx 256m] [--faults 5]");
                     System.exit(2);
                 }
             }
@@ -75,7 +77,7 @@ public final class FleetBench {
                     routers.add(EmbeddedRouter.start(flavour, root.resolve("router" + routers.size())));
                 }
                 double[] r = run(relay, routers.subList(0, size), root.resolve("home" + size), Duration.ofSeconds(warmup),
-                        Duration.ofSeconds(duration), xmx);
+                        Duration.ofSeconds(duration), xmx, faults);
                 if (size == 0) {
                     idle = r;
                 }
@@ -91,11 +93,12 @@ public final class FleetBench {
             Dirs.delete(root);
         }
         System.out.println("cpu: the agent JVM's utime+stime delta / wall over the window; heap: used after a full GC;");
-        System.out.println("detect: SIGKILL of tunnel #0's router processes -> its state leaves UP (events API); flaps: other tunnels leaving UP in the window");
+        System.out.println("detect: median over the faults of SIGKILL of one tunnel's router processes -> its state leaves UP (events API); flaps: other tunnels leaving UP in the window");
     }
 
     /** One fleet; returns {cpu % of a core, heap MB, RSS MB, threads, detect ms (-1 none), connect ms, flaps}. */
-    private static double[] run(EmbeddedRelay relay, List<EmbeddedRouter> routers, Path home, Duration warmup, Duration window, String xmx)
+    private static double[] run(EmbeddedRelay relay, List<EmbeddedRouter> routers, Path home, Duration warmup, Duration window, String xmx,
+            int faults)
             throws Exception {
         String key;
         try (NetPilot keyMaker = NetPilot.builder().home(home).open()) {
@@ -124,7 +127,8 @@ public final class FleetBench {
         PrintWriter to = new PrintWriter(agent.getOutputStream(), true, StandardCharsets.UTF_8);
         try {
             Line ready = next(lines, agent, READY_BOUND, l -> l.startsWith("READY"), home);
-            String first = ready.text().split(" ")[3];
+            String idList = ready.text().split(" ")[3];
+            List<String> ids = idList.equals("-") ? List.of() : List.of(idList.split(","));
             double connectMs = Double.parseDouble(ready.text().split(" ")[2]);
             Thread.sleep(warmup.toMillis());
             drain(lines);
@@ -140,16 +144,7 @@ public final class FleetBench {
             to.println("heap");
             String[] heap = next(lines, agent, Duration.ofSeconds(60), l -> l.startsWith("HEAP "), home).text().split(" ");
             double heapMb = Long.parseLong(heap[1]) / 1048576.0;
-            double detect = -1;
-            if (!first.equals("-")) {
-                String id = first;
-                drain(lines);
-                List<Long> pids = List.copyOf(routers.get(0).livePids());
-                long tk = System.nanoTime();
-                pids.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
-                Line left = next(lines, agent, DETECT_BOUND, l -> l.startsWith("LEFT " + id + " "), home);
-                detect = (left.nanos() - tk) / 1e6;
-            }
+            double detect = detectMedian(routers, ids, lines, agent, faults, home);
             to.println("stop");
             next(lines, agent, Duration.ofMinutes(3), l -> l.equals("BYE"), home);
             agent.waitFor(30, TimeUnit.SECONDS);
@@ -159,6 +154,36 @@ public final class FleetBench {
             agent.waitFor(10, TimeUnit.SECONDS);
             reader.join(1000);
         }
+    }
+
+    /**
+     * The median over {@code faults} kills of the time from SIGKILL of a tunnel's router processes to its
+     * LEFT event, -1 with no tunnels. Kill i hits tunnel i mod N, at a random phase of the probe interval;
+     * a tunnel hit again is first awaited back UP.
+     */
+    private static double detectMedian(List<EmbeddedRouter> routers, List<String> ids, BlockingQueue<Line> lines, Process agent,
+            int faults, Path home) throws Exception {
+        if (ids.isEmpty()) {
+            return -1;
+        }
+        List<Long> times = new ArrayList<>();
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < faults; i++) {
+            int k = i % ids.size();
+            String id = ids.get(k);
+            if (i >= ids.size()) {
+                next(lines, agent, READY_BOUND, l -> l.equals("BACK " + id), home);
+            }
+            Thread.sleep(random.nextInt(1000));
+            drain(lines);
+            List<Long> pids = List.copyOf(routers.get(k).livePids());
+            long tk = System.nanoTime();
+            pids.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
+            Line left = next(lines, agent, DETECT_BOUND, l -> l.startsWith("LEFT " + id + " "), home);
+            times.add(TimeUnit.NANOSECONDS.toMillis(left.nanos() - tk));
+        }
+        System.out.println("    detect ms per fault: " + times);
+        return LifecycleBench.median(times);
     }
 
     private static Line next(BlockingQueue<Line> lines, Process agent, Duration bound, Predicate<String> wanted, Path home)
