@@ -1,6 +1,7 @@
 package io.netpilot.bench;
 
 import io.netpilot.core.NetPilot;
+import io.netpilot.core.PortUnavailableException;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.TunnelEvent;
 import io.netpilot.core.TunnelSnapshot;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,7 +24,7 @@ import java.util.concurrent.Future;
  * the agent's alone (the embedded relay and routers run in the bench's JVM). Opens an agent through the
  * front door on HOME, connects one tunnel per router (8 at a time), then supervises them until told to
  * stop. Talks on stdout/stdin, one line each:
- * {@code READY n ms TUNNEL,...}, {@code BACK TUNNEL} (it came back UP), {@code LEFT TUNNEL STATE} (a tunnel's state left UP, from the
+ * {@code FAILED i why} (tunnel i could not connect), {@code READY n ms i=TUNNEL,...}, {@code BACK TUNNEL} (it came back UP), {@code LEFT TUNNEL STATE} (a tunnel's state left UP, from the
  * events API), {@code HEAP used committed} (bytes, after a full GC, on {@code heap}), and on {@code stop}
  * the exit cleanup ({@link NetPilot#stopTunnels}) and exit.
  *
@@ -50,11 +52,15 @@ public final class FleetAgent {
             ExecutorService pool = Executors.newFixedThreadPool(8);
             List<Future<TunnelSnapshot>> ups = new ArrayList<>();
             for (SshAddress router : routers) {
-                ups.add(pool.submit(() -> agent.connect(LifecycleBench.request(router, relay))));
+                ups.add(pool.submit(() -> connect(agent, router, relay)));
             }
             List<String> ids = new ArrayList<>();
-            for (Future<TunnelSnapshot> up : ups) {
-                ids.add(up.get().id().toString());
+            for (int i = 0; i < ups.size(); i++) {
+                try {
+                    ids.add(i + "=" + ups.get(i).get().id());
+                } catch (ExecutionException e) {
+                    say("FAILED " + i + " " + e.getCause().getMessage().replace('\n', ' '));
+                }
             }
             pool.shutdown();
             say("READY " + routers.size() + " " + LifecycleBench.millisSince(t0) + " " + (ids.isEmpty() ? "-" : String.join(",", ids)));
@@ -71,6 +77,22 @@ public final class FleetAgent {
             }
         }
         say("BYE");
+    }
+
+    /**
+     * Connects one tunnel, again (up to 3 times) when no relay port could be bound: the machine is shared,
+     * and other programs may hold ports of the range.
+     */
+    private static TunnelSnapshot connect(NetPilot agent, SshAddress router, SshAddress relay) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return agent.connect(LifecycleBench.request(router, relay));
+            } catch (PortUnavailableException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static synchronized void say(String line) {

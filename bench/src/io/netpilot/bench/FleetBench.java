@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +26,7 @@ import java.util.function.Predicate;
 /**
  * The fleet benchmark of issue 11: one agent supervising N tunnels, one per testkit
  * {@link EmbeddedRouter} (each running the real router-side supervisor script and client), all through
- * one {@link EmbeddedRelay}. The agent runs in its own JVM ({@link FleetAgent}, {@code -Xmx} as given),
+ * one {@link EmbeddedRelay} (a fresh one per size). The agent runs in its own JVM ({@link FleetAgent}, {@code -Xmx} as given),
  * so what is measured is its share alone: CPU time from {@code /proc/PID/stat} (utime+stime) over a
  * window after a warm-up, divided by the wall time; threads and RSS from {@code /proc/PID/status}; the
  * heap the agent reports after a full GC. Then the router-side processes of one tunnel are killed with
@@ -70,14 +72,18 @@ public final class FleetBench {
                 "RSS MB", "threads", "threads/tun", "detect ms", "flaps");
         Path root = Files.createTempDirectory("netpilot-fleetbench-");
         List<EmbeddedRouter> routers = new ArrayList<>();
-        try (EmbeddedRelay relay = EmbeddedRelay.start(root.resolve("relay"))) {
+        try {
             double[] idle = null;
             for (int size : sizes) {
                 while (routers.size() < size) {
                     routers.add(EmbeddedRouter.start(flavour, root.resolve("router" + routers.size())));
                 }
-                double[] r = run(relay, routers.subList(0, size), root.resolve("home" + size), Duration.ofSeconds(warmup),
-                        Duration.ofSeconds(duration), xmx, faults);
+                double[] r;
+                // a fresh relay per size: nothing the last fleet left on the relay (a port, a session) is seen by the next
+                try (EmbeddedRelay relay = EmbeddedRelay.start(root.resolve("relay" + size))) {
+                    r = run(relay, routers.subList(0, size), root.resolve("home" + size), Duration.ofSeconds(warmup),
+                            Duration.ofSeconds(duration), xmx, faults);
+                }
                 if (size == 0) {
                     idle = r;
                 }
@@ -128,7 +134,12 @@ public final class FleetBench {
         try {
             Line ready = next(lines, agent, READY_BOUND, l -> l.startsWith("READY"), home);
             String idList = ready.text().split(" ")[3];
-            List<String> ids = idList.equals("-") ? List.of() : List.of(idList.split(","));
+            Map<Integer, String> ids = new TreeMap<>();
+            if (!idList.equals("-")) {
+                for (String pair : idList.split(",")) {
+                    ids.put(Integer.valueOf(pair.substring(0, pair.indexOf('='))), pair.substring(pair.indexOf('=') + 1));
+                }
+            }
             double connectMs = Double.parseDouble(ready.text().split(" ")[2]);
             Thread.sleep(warmup.toMillis());
             drain(lines);
@@ -148,6 +159,9 @@ public final class FleetBench {
             to.println("stop");
             next(lines, agent, Duration.ofMinutes(3), l -> l.equals("BYE"), home);
             agent.waitFor(30, TimeUnit.SECONDS);
+            if (ids.size() < routers.size()) {
+                System.out.printf("    only %d of %d tunnels connected (see FAILED lines); measured with those%n", ids.size(), routers.size());
+            }
             return new double[] {cpu, heapMb, rssMb, threads, detect, connectMs, flaps};
         } finally {
             agent.destroyForcibly();
@@ -161,15 +175,16 @@ public final class FleetBench {
      * LEFT event, -1 with no tunnels. Kill i hits tunnel i mod N, at a random phase of the probe interval;
      * a tunnel hit again is first awaited back UP.
      */
-    private static double detectMedian(List<EmbeddedRouter> routers, List<String> ids, BlockingQueue<Line> lines, Process agent,
+    private static double detectMedian(List<EmbeddedRouter> routers, Map<Integer, String> ids, BlockingQueue<Line> lines, Process agent,
             int faults, Path home) throws Exception {
         if (ids.isEmpty()) {
             return -1;
         }
+        List<Integer> up = List.copyOf(ids.keySet());
         List<Long> times = new ArrayList<>();
         java.util.Random random = new java.util.Random(11);
         for (int i = 0; i < faults; i++) {
-            int k = i % ids.size();
+            int k = up.get(i % up.size());
             String id = ids.get(k);
             if (i >= ids.size()) {
                 next(lines, agent, READY_BOUND, l -> l.equals("BACK " + id), home);
