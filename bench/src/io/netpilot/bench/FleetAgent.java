@@ -1,6 +1,7 @@
 package io.netpilot.bench;
 
 import io.netpilot.core.NetPilot;
+import io.netpilot.core.PortRange;
 import io.netpilot.core.PortUnavailableException;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.TunnelEvent;
@@ -86,7 +87,9 @@ public final class FleetAgent {
     private static TunnelSnapshot connect(NetPilot agent, SshAddress router, SshAddress relay) {
         for (int attempt = 1;; attempt++) {
             try {
-                return agent.connect(LifecycleBench.request(router, relay));
+                // relay ports below Linux's ephemeral range (32768-60999): the run's own hundreds of outgoing
+                // connections take ephemeral ports, and a relay port among them is refused
+                return agent.connect(LifecycleBench.request(router, relay).withPortRange(new PortRange(20000, 29999)));
             } catch (PortUnavailableException e) {
                 if (attempt == 3) {
                     throw e;
