@@ -6,6 +6,8 @@ module io.netpilot.bench {
     // The lifecycle bench uses only the front door (netpilot-ssh and netpilot-state are found as the services
     // core uses); the state fixture writes state files through netpilot-state's API.
     requires io.netpilot.core;
+    // the fleet bench's agent reports its heap after a full GC
+    requires java.management;
     requires io.netpilot.state;
     requires io.netpilot.testkit;
 }

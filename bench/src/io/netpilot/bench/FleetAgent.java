@@ -1,0 +1,105 @@
+package io.netpilot.bench;
+
+import io.netpilot.core.NetPilot;
+import io.netpilot.core.PortRange;
+import io.netpilot.core.PortUnavailableException;
+import io.netpilot.core.SshAddress;
+import io.netpilot.core.TunnelEvent;
+import io.netpilot.core.TunnelSnapshot;
+import io.netpilot.core.TunnelState;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The agent side of {@link FleetBench}, run in its own JVM so that its CPU time, threads and memory are
+ * the agent's alone (the embedded relay and routers run in the bench's JVM). Opens an agent through the
+ * front door on HOME, connects one tunnel per router (8 at a time), then supervises them until told to
+ * stop. Talks on stdout/stdin, one line each:
+ * {@code FAILED i why} (tunnel i could not connect), {@code READY n ms i=TUNNEL,...}, {@code BACK TUNNEL} (it came back UP), {@code LEFT TUNNEL STATE} (a tunnel's state left UP, from the
+ * events API), {@code HEAP used committed} (bytes, after a full GC, on {@code heap}), and on {@code stop}
+ * the exit cleanup ({@link NetPilot#stopTunnels}) and exit.
+ *
+ * <p>Usage: {@code FleetAgent HOME RELAY ROUTER...}. A main program.
+ */
+public final class FleetAgent {
+    private FleetAgent() {}
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(args[0]);
+        SshAddress relay = SshAddress.parse(args[1]);
+        List<SshAddress> routers = new ArrayList<>();
+        for (int i = 2; i < args.length; i++) {
+            routers.add(SshAddress.parse(args[i]));
+        }
+        try (NetPilot agent = NetPilot.builder().home(home).open()) {
+            agent.subscribe(e -> {
+                if (e instanceof TunnelEvent.StateChanged c && c.from() instanceof TunnelState.Up && !(c.to() instanceof TunnelState.Up)) {
+                    say("LEFT " + c.tunnel() + " " + c.to().name());
+                } else if (e instanceof TunnelEvent.StateChanged c && !(c.from() instanceof TunnelState.Up) && c.to() instanceof TunnelState.Up) {
+                    say("BACK " + c.tunnel());
+                }
+            });
+            long t0 = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<TunnelSnapshot>> ups = new ArrayList<>();
+            for (SshAddress router : routers) {
+                ups.add(pool.submit(() -> connect(agent, router, relay)));
+            }
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < ups.size(); i++) {
+                try {
+                    ids.add(i + "=" + ups.get(i).get().id());
+                } catch (ExecutionException e) {
+                    say("FAILED " + i + " " + e.getCause().getMessage().replace('\n', ' '));
+                }
+            }
+            pool.shutdown();
+            say("READY " + routers.size() + " " + LifecycleBench.millisSince(t0) + " " + (ids.isEmpty() ? "-" : String.join(",", ids)));
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.equals("heap")) {
+                    System.gc();
+                    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                    say("HEAP " + heap.getUsed() + " " + heap.getCommitted());
+                } else if (line.equals("stop")) {
+                    agent.stopTunnels();
+                    break;
+                }
+            }
+        }
+        say("BYE");
+    }
+
+    /**
+     * Connects one tunnel, again (up to 3 times) when no relay port could be bound: the machine is shared,
+     * and other programs may hold ports of the range.
+     */
+    private static TunnelSnapshot connect(NetPilot agent, SshAddress router, SshAddress relay) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                // relay ports below Linux's ephemeral range (32768-60999): the run's own hundreds of outgoing
+                // connections take ephemeral ports, and a relay port among them is refused
+                return agent.connect(LifecycleBench.request(router, relay).withPortRange(new PortRange(20000, 29999)));
+            } catch (PortUnavailableException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static synchronized void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}
