@@ -74,43 +74,39 @@ public final class Driver implements java.util.function.Consumer<Object> {
         if (shot != null) {
             say("screenshot " + screenshot(dialog, new File(shot)));
         }
-        EventQueue.invokeLater(() -> button(dialog, "connect").doClick());
+        // Clicked on the EDT and waited for: the dialog disables Connect in the click itself, so the
+        // first look below already sees the connect running.
+        onEdt(() -> {
+            button(dialog, "connect").doClick();
+            return null;
+        });
         // the new host key: shown with its fingerprint, accepted here as a user would
-        long until = System.currentTimeMillis() + 60_000;
-        Thread.sleep(STEP_MS);
-        while (System.currentTimeMillis() < until && onEdt(() -> dialog.isShowing() && !button(dialog, "connect").isEnabled())) {
-            Optional<JDialog> question = onEdt(() -> showing().filter(w -> w instanceof JDialog d && "New host key".equals(d.getTitle()))
-                    .map(w -> (JDialog) w).findFirst());
-            if (question.isPresent()) {
-                JOptionPane pane = (JOptionPane) findType(question.get(), JOptionPane.class);
+        poll(60_000, () -> {
+            if (!dialog.isShowing() || button(dialog, "connect").isEnabled()) {
+                return Boolean.TRUE;
+            }
+            showing().filter(w -> w instanceof JDialog d && "New host key".equals(d.getTitle())).findFirst().ifPresent(question -> {
+                JOptionPane pane = (JOptionPane) findType((JDialog) question, JOptionPane.class);
                 say("asked " + String.valueOf(pane.getMessage()).replace('\n', ' '));
                 EventQueue.invokeLater(() -> pane.setValue(JOptionPane.YES_OPTION));
-            }
-            Thread.sleep(STEP_MS);
-        }
+            });
+            return null;
+        });
         say("connect-dialog-closed " + !onEdt(dialog::isShowing) + " problem=" + onEdt(() -> label(dialog, "problem")));
     }
 
     /** Waits until a row's state column shows {@code state}; answers with its relay:port. */
     private String awaitState(String state) throws Exception {
-        long until = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < until) {
-            String found = onEdt(() -> {
-                JTable t = (JTable) find(frame().orElseThrow(), "tunnelTable");
-                for (int r = 0; r < t.getRowCount(); r++) {
-                    String s = t.getValueAt(r, 2).toString();
-                    if (s.contains("state=" + state + ",")) {
-                        return t.getValueAt(r, 1).toString();
-                    }
+        return poll(120_000, () -> {
+            JTable t = (JTable) find(frame().orElseThrow(), "tunnelTable");
+            for (int r = 0; r < t.getRowCount(); r++) {
+                String s = t.getValueAt(r, 2).toString();
+                if (s.contains("state=" + state + ",")) {
+                    return t.getValueAt(r, 1).toString();
                 }
-                return null;
-            });
-            if (found != null) {
-                return found;
             }
-            Thread.sleep(STEP_MS);
-        }
-        return "timeout";
+            return null;
+        }).orElse("timeout");
     }
 
     /** Waits until the status bar starts with {@code prefix}; answers with its text. */
@@ -175,8 +171,9 @@ public final class Driver implements java.util.function.Consumer<Object> {
             if (type.isInstance(c)) {
                 return c;
             }
-            if (c instanceof Container k && findType(k, type) != null) {
-                return findType(k, type);
+            Component inner = c instanceof Container k ? findType(k, type) : null;
+            if (inner != null) {
+                return inner;
             }
         }
         return null;
@@ -195,15 +192,23 @@ public final class Driver implements java.util.function.Consumer<Object> {
     }
 
     private static <T> T await(Supplier<T> probe) throws Exception {
-        long until = System.currentTimeMillis() + 30_000;
+        return poll(30_000, probe::get).orElseThrow(() -> new IllegalStateException("timed out"));
+    }
+
+    /**
+     * Looks on the EDT every {@link #STEP_MS} until {@code probe} gives a value (null: not yet), for at
+     * most {@code limitMs}. The app's JVM has only the JDK, so this is the driver's one waiting loop.
+     */
+    private static <T> Optional<T> poll(long limitMs, java.util.concurrent.Callable<T> probe) throws Exception {
+        long until = System.currentTimeMillis() + limitMs;
         while (System.currentTimeMillis() < until) {
-            T v = onEdt(probe::get);
+            T v = onEdt(probe);
             if (v != null) {
-                return v;
+                return Optional.of(v);
             }
             Thread.sleep(STEP_MS);
         }
-        throw new IllegalStateException("timed out");
+        return Optional.empty();
     }
 
     private static <T> T onEdt(java.util.concurrent.Callable<T> c) throws Exception {
