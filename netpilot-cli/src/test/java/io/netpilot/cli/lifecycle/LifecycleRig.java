@@ -7,12 +7,16 @@ import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.PortRange;
 import io.netpilot.core.RelayEndpoint;
 import io.netpilot.core.RouterEndpoint;
+import io.netpilot.cli.internal.Agents;
+import io.netpilot.cli.internal.Console;
 import io.netpilot.core.NetPilot;
+import io.netpilot.core.RestoreReport;
 import io.netpilot.core.RouterClient;
 import io.netpilot.core.StateStore;
 import io.netpilot.core.StateProblem;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelManager;
+import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelSpec;
 import io.netpilot.core.spi.TunnelLauncher;
 import io.netpilot.ssh.AgentKeys;
@@ -26,6 +30,8 @@ import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
 import io.netpilot.testkit.Loopback;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,6 +183,27 @@ public final class LifecycleRig implements AutoCloseable {
         if (first != null) {
             throw new IllegalStateException("could not close a test resource: " + first, first);
         }
+    }
+
+    /**
+     * An agent start over {@code home} as {@code netpilot agent} makes it: restore (and rediscovery when
+     * tunnel-state.json was set aside), its lines printed as the agent prints them. Closing it leaves
+     * the router processes running; {@code netpilot().stopTunnels()} stops them.
+     */
+    record Restart(NetPilot netpilot, List<TunnelSnapshot> tunnels, String printed) implements AutoCloseable {
+        @Override
+        public void close() {
+            netpilot.close();
+        }
+    }
+
+    static Restart restartPrinting(NetPilotHome home) {
+        StringWriter out = new StringWriter();
+        Console console = new Console(new PrintWriter(out, true), new PrintWriter(out, true), false);
+        NetPilot netpilot = NetPilot.builder().home(home.root()).settings(FAST).open();
+        RestoreReport report = netpilot.restore();
+        Agents.printRestore(console, report);
+        return new Restart(netpilot, report.tunnels(), out.toString());
     }
 
     /**

@@ -3,19 +3,13 @@ package io.netpilot.cli.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netpilot.cli.internal.Agents;
-import io.netpilot.cli.internal.Console;
 import io.netpilot.core.CleanupToken;
 import io.netpilot.core.TunnelRecord;
-import io.netpilot.core.NetPilot;
-import io.netpilot.core.RestoreReport;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.state.NetPilotHome;
 import io.netpilot.state.StateStores;
 import io.netpilot.testkit.EmbeddedRouter;
 import io.netpilot.testkit.TestTimeouts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,14 +54,10 @@ class RediscoverLostStateTest {
             Files.delete(orphaned.workDir().resolve(orphanToken.value() + ".plan"));
             Files.write(home.tunnelStateFile(), GARBAGE);
 
-            StringWriter out = new StringWriter();
-            Console console = new Console(new PrintWriter(out, true), new PrintWriter(out, true), false);
-            try (NetPilot netpilot = NetPilot.builder().home(home.root()).settings(LifecycleRig.FAST).open()) {
-                RestoreReport report = netpilot.restore();
-                Agents.printRestore(console, report);
-                List<TunnelSnapshot> restored = report.tunnels();
+            try (LifecycleRig.Restart start = LifecycleRig.restartPrinting(home)) {
+                List<TunnelSnapshot> restored = start.tunnels();
 
-                String printed = out.toString();
+                String printed = start.printed();
                 assertThat(printed).contains("set aside");
                 assertThat(printed).contains("rediscovered " + keptTunnel.id() + " on " + kept.address() + " port " + port + ": UP (adopted)");
                 assertThat(printed).contains("stopped orphan " + orphanToken + " on " + orphaned.address());
@@ -91,7 +81,7 @@ class RediscoverLostStateTest {
                     }
                 });
                 await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).until(() -> !rig.relay.isListening(orphanToken.port()));
-                netpilot.stopTunnels();
+                start.netpilot().stopTunnels();
             }
             await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).untilAsserted(() -> assertThat(kept.livePids()).isEmpty());
         }

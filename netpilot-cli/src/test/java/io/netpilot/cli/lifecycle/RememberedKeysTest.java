@@ -3,12 +3,8 @@ package io.netpilot.cli.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.netpilot.cli.internal.Agents;
-import io.netpilot.cli.internal.Console;
 import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
-import io.netpilot.core.NetPilot;
-import io.netpilot.core.RestoreReport;
 import io.netpilot.core.TunnelRecord;
 import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.state.NetPilotHome;
@@ -16,8 +12,6 @@ import io.netpilot.state.StateStores;
 import io.netpilot.ssh.AgentKeys;
 import io.netpilot.testkit.EmbeddedRouter;
 import io.netpilot.testkit.TestTimeouts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,18 +95,14 @@ class RememberedKeysTest {
             assertThat(Files.readString(home.routerConnectionsFile())).contains("\"relayKeyFile\" : \"" + key + "\"");
             Files.write(home.tunnelStateFile(), GARBAGE);
 
-            StringWriter out = new StringWriter();
-            Console console = new Console(new PrintWriter(out, true), new PrintWriter(out, true), false);
-            try (NetPilot netpilot = NetPilot.builder().home(home.root()).settings(LifecycleRig.FAST).open()) {
-                RestoreReport report = netpilot.restore();
-                Agents.printRestore(console, report);
-                List<TunnelSnapshot> restored = report.tunnels();
+            try (LifecycleRig.Restart start = LifecycleRig.restartPrinting(home)) {
+                List<TunnelSnapshot> restored = start.tunnels();
 
-                assertThat(out.toString()).contains("rediscovered " + tunnel.id() + " on " + router.address() + " port "
+                assertThat(start.printed()).contains("rediscovered " + tunnel.id() + " on " + router.address() + " port "
                         + tunnel.port().orElseThrow() + ": UP (adopted)");
                 assertThat(restored).extracting(TunnelSnapshot::id).containsExactly(tunnel.id());
                 assertThat(StateStores.view(home).tunnel(tunnel.id()).orElseThrow().spec().keys().relay()).hasValue(key);
-                netpilot.stopTunnels();
+                start.netpilot().stopTunnels();
             }
             await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).untilAsserted(() -> assertThat(router.livePids()).isEmpty());
         }
