@@ -37,6 +37,12 @@ public final class NetPilotProcess implements AutoCloseable {
 
     /** Starts {@code netpilot ARGS} with {@code env} added to this process's environment. */
     public static NetPilotProcess start(Path dir, java.util.Map<String, String> env, String... args) throws IOException {
+        // Surefire's test phase runs before package: there, on a fresh clone, the jar is not made yet and
+        // java prints its "module not found" on stdout with exit code 1, which reads like a failed command.
+        if (!Files.isRegularFile(TARGET.resolve("netpilot-cli.jar"))) {
+            throw new IllegalStateException(TARGET.resolve("netpilot-cli.jar") + " is not built yet: a test that runs the shipped "
+                    + "netpilot is an *IT (failsafe, after package), not a surefire test");
+        }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-p", TARGET.resolve("netpilot-cli.jar") + ":" + TARGET.resolve("lib"),

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clears a crashed run's leftovers but not another agent's; and two routers with different host keys at
  * one address and port, behind two agents.
  */
-class HardenedRelayLifecycleTest {
+class HardenedRelayLifecycleIT {
     private static final Duration BOUND = Duration.ofSeconds(30);
 
     @TempDir
@@ -147,7 +147,7 @@ class HardenedRelayLifecycleTest {
                         first.close(); // the agent stops without cleaning up; the user disconnects with the CLI
                         NetPilotProcess.Result disconnect = NetPilotProcess.run(dir, "--home", home.toString(), "disconnect", up.id().value());
 
-                        assertThat(disconnect.exitCode()).as("a disconnect that left the relay fails: %s", disconnect.err()).isEqualTo(1);
+                        assertThat(disconnect.exitCode()).as("a disconnect that left the relay fails: %s%s", disconnect.out(), disconnect.err()).isEqualTo(1);
                         assertThat(disconnect.err()).contains("could not be revoked").contains("lock").contains("retried");
                         assertThat(StateStores.view(NetPilotHome.at(home)).pendingRevocations())
                                 .extracting(PendingRevocation::token).containsExactly(token);
