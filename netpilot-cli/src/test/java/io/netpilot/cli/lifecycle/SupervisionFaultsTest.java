@@ -8,6 +8,7 @@ import io.netpilot.core.TunnelSnapshot;
 import io.netpilot.core.TunnelState;
 import io.netpilot.ssh.tunnel.ClientKind;
 import io.netpilot.testkit.EmbeddedRouter.Flavour;
+import io.netpilot.testkit.Loopback;
 import io.netpilot.testkit.TestTimeouts;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,18 +41,23 @@ class SupervisionFaultsTest {
             long supervisor = f.supervisorPid();
             String token = f.token();
 
+            long blackholed = System.nanoTime();
             f.relayLink.blackhole();
             Duration detect = f.awaitState(s -> !(s instanceof TunnelState.Up), Duration.ofSeconds(10));
-            await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true); // the outage lasts 6 s
+            // the outage lasts until the agent has lost two probes in a row (~6 s: a blackholed probe waits out its
+            // 2 s timeout), well inside the 5 s x 3 keepalives and the 20 s ride-out
+            await().atMost(TestTimeouts.scaled(Duration.ofSeconds(15))).pollInterval(Duration.ofMillis(50))
+                    .until(() -> f.snapshot().metrics().probesLost() >= 2);
             assertThat(f.snapshot().state()).as("ridden out, not repaired").isInstanceOf(TunnelState.Degraded.class);
             f.relayLink.heal();
+            long outage = Duration.ofNanos(System.nanoTime() - blackholed).toMillis();
             Duration heal = f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
 
             assertThat(held.roundTrip("after the blip")).as("the held connection survived").isEqualTo("after the blip");
             assertThat(f.supervisorPid()).as("nothing relaunched").isEqualTo(supervisor);
             assertThat(f.token()).isEqualTo(token);
             assertThat(f.states).containsSubsequence("DEGRADED", "UP").doesNotContain("RECOVERING");
-            f.endLosingNothing(String.format("blip 6 s (%s/%s): detected in %d ms, UP %d ms after the heal", flavour, client,
+            f.endLosingNothing(String.format("blip %d ms (%s/%s): detected in %d ms, UP %d ms after the heal", outage, flavour, client,
                     detect.toMillis(), heal.toMillis()));
         }
     }
@@ -61,14 +67,17 @@ class SupervisionFaultsTest {
         try (FaultRig f = FaultRig.open(dir, Flavour.BUSYBOX, ClientKind.DBCLIENT, FaultRig.SETTINGS, true, Duration.ofSeconds(60))) {
             f.relayLink.blackhole();
             f.awaitState(s -> !s.carriesTraffic() || s instanceof TunnelState.Degraded, Duration.ofSeconds(10));
-            await().pollDelay(Duration.ofSeconds(22)).atMost(Duration.ofSeconds(23)).until(() -> true); // past 5 s x 3 and the 20 s ride-out
+            // the outage lasts until the agent is past its 20 s ride-out (so past both ends' 5 s x 3 keepalives):
+            // it then says the supervisor keeps trying to reach the relay, or relaunches
+            Duration outage = f.awaitState(s -> s instanceof TunnelState.Recovering, Duration.ofSeconds(40));
             assertThat(f.snapshot().state().carriesTraffic() && f.snapshot().state() instanceof TunnelState.Up).isFalse();
             f.relayLink.heal();
             Duration traffic = f.awaitTraffic(GENEROUS);
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
 
             assertThat(f.snapshot().metrics().reconnects()).isBetween(1, 3);
-            f.endLosingNothing(String.format("outage 22 s (busybox/dbclient): traffic %d ms after the heal", traffic.toMillis()));
+            f.endLosingNothing(String.format("outage %d s (busybox/dbclient): traffic %d ms after the heal", outage.toSeconds(),
+                    traffic.toMillis()));
         }
     }
 
@@ -76,11 +85,15 @@ class SupervisionFaultsTest {
     void aLinkResetAgainAndAgainKeepsRetriesBounded() throws Exception {
         try (FaultRig f = FaultRig.open(dir, Flavour.PROCPS, ClientKind.SSH, FaultRig.SETTINGS, true, Duration.ofSeconds(30))) {
             long supervisor = f.supervisorPid();
+            // each reset really ends the router's relay session (its forward stops listening) and each heal lets
+            // its client back in (the forward listens again), so every cycle is a full drop and reconnect
             for (int i = 0; i < 6; i++) {
                 f.relayLink.cut();
-                await().pollDelay(Duration.ofMillis(700)).atMost(Duration.ofSeconds(1)).until(() -> true);
+                await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(20))
+                        .until(() -> !Loopback.accepting(f.port));
                 f.relayLink.heal();
-                await().pollDelay(Duration.ofMillis(700)).atMost(Duration.ofSeconds(1)).until(() -> true);
+                await().atMost(TestTimeouts.scaled(Duration.ofSeconds(10))).pollInterval(Duration.ofMillis(20))
+                        .until(() -> Loopback.accepting(f.port));
             }
             f.awaitTraffic(GENEROUS);
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
