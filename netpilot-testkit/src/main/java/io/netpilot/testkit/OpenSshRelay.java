@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +92,7 @@ public final class OpenSshRelay implements java.io.Closeable {
 
     private static OpenSshRelay start(Path dir, boolean hardened) throws Exception {
         Binaries.requireRoot("a relay with two accounts needs root to add them");
-        Path sshdBin = Binaries.require("sshd");
+        Binaries.require("sshd");
         Files.createDirectories(dir);
         Binaries.require("useradd");
         String suffix = Long.toString(Math.abs(new Random().nextLong()) % 2_000_000_000L, 36);
@@ -112,11 +113,9 @@ public final class OpenSshRelay implements java.io.Closeable {
                 relay.run("ssh-keygen -q -t " + type + " -N '' -f " + key);
                 config.add("HostKey " + key);
             }
-            Path cfg = dir.resolve("sshd_config");
-            Files.writeString(cfg, String.join("\n", config) + "\n"
+            Files.writeString(relay.config(), String.join("\n", config) + "\n"
                     + (hardened ? relay.names(docBlock("## 2. sshd_config")) : "ClientAliveInterval 5\nClientAliveCountMax 3\n"));
-            relay.sshd = new ProcessBuilder(sshdBin.toString(), "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true).start();
-            relay.awaitListening(Duration.ofSeconds(10));
+            relay.launch();
             return relay;
         } catch (Exception | Error e) {
             relay.close();
@@ -124,13 +123,40 @@ public final class OpenSshRelay implements java.io.Closeable {
         }
     }
 
-    /** Copies sshd's log to {@code sshd.log} and returns once it says it listens (or fails saying why). */
+    private Path config() {
+        return dir.resolve("sshd_config");
+    }
+
+    /** Starts sshd in the foreground and returns once it listens. */
+    private void launch() throws IOException, InterruptedException {
+        sshd = new ProcessBuilder(Binaries.require("sshd").toString(), "-D", "-e", "-f", config().toString())
+                .redirectErrorStream(true).start();
+        awaitListening(Duration.ofSeconds(10));
+    }
+
+    /**
+     * The relay restarted as a reboot or a crash restarts it: sshd and every session it serves are killed
+     * (SIGKILL, so no session says goodbye), then sshd starts again on the same port with the same host
+     * keys, accounts and files. The routers' clients and the agent must come back by themselves.
+     */
+    public void restart() throws IOException, InterruptedException {
+        List<ProcessHandle> sessions = sshd.descendants().toList();
+        sessions.forEach(ProcessHandle::destroyForcibly);
+        sshd.destroyForcibly();
+        if (!sshd.waitFor(10, TimeUnit.SECONDS)) {
+            throw new IOException("sshd " + sshd.pid() + " did not end on SIGKILL");
+        }
+        killEveryProcessOfTheAccounts();
+        launch();
+    }
+
+    /** Copies sshd's log to {@code sshd.log} (appending, across restarts) and returns once it says it listens (or fails saying why). */
     private void awaitListening(Duration timeout) throws IOException, InterruptedException {
         CompletableFuture<Void> listening = new CompletableFuture<>();
         Process p = sshd;
         Thread.ofVirtual().start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                    Writer log = Files.newBufferedWriter(dir.resolve("sshd.log"))) {
+                    Writer log = Files.newBufferedWriter(dir.resolve("sshd.log"), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     log.write(line + "\n");
@@ -196,9 +222,20 @@ public final class OpenSshRelay implements java.io.Closeable {
                 sshd.destroyForcibly();
             }
         }
+        killEveryProcessOfTheAccounts();
         for (String user : new java.util.LinkedHashSet<>(List.of(tunnel, agent))) {
-            // Every process of the test's own, uniquely named accounts, ended by pid; -f because the killed
-            // sessions may linger as zombies (PID 1 here does not reap), which userdel counts as users.
+            // -f because the killed sessions may linger as zombies (PID 1 here does not reap), which userdel counts as users
+            new ProcessBuilder("userdel", "-f", "-r", user).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+            Process left = new ProcessBuilder("getent", "passwd", user).start();
+            if (left.waitFor() == 0) {
+                throw new IOException("the test account " + user + " could not be deleted: remove it with userdel -f -r " + user);
+            }
+        }
+    }
+
+    /** Ends every process of the test's own, uniquely named accounts, by pid (SIGKILL). */
+    private void killEveryProcessOfTheAccounts() throws IOException, InterruptedException {
+        for (String user : new java.util.LinkedHashSet<>(List.of(tunnel, agent))) {
             Process ps = new ProcessBuilder("ps", "-o", "pid=", "-u", user).start();
             for (String pid : new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\\s+")) {
                 if (pid.matches("[0-9]+")) {
@@ -206,11 +243,6 @@ public final class OpenSshRelay implements java.io.Closeable {
                 }
             }
             ps.waitFor();
-            new ProcessBuilder("userdel", "-f", "-r", user).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
-            Process left = new ProcessBuilder("getent", "passwd", user).start();
-            if (left.waitFor() == 0) {
-                throw new IOException("the test account " + user + " could not be deleted: remove it with userdel -f -r " + user);
-            }
         }
     }
 }
