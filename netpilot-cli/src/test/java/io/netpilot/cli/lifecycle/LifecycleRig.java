@@ -7,6 +7,7 @@ import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.PortRange;
 import io.netpilot.core.RelayEndpoint;
 import io.netpilot.core.RouterEndpoint;
+import io.netpilot.core.SshAddress;
 import io.netpilot.cli.internal.Agents;
 import io.netpilot.cli.internal.Console;
 import io.netpilot.core.NetPilot;
@@ -125,10 +126,14 @@ public final class LifecycleRig implements AutoCloseable {
     }
 
     ConnectRequest request(EmbeddedRouter router, Duration leaseTtl) {
-        RouterEndpoint endpoint = RouterEndpoint.of(router.address());
+        return request(router, router.address(), leaseTtl);
+    }
+
+    /** A tunnel to {@code router}'s SSH server that the agent reaches at {@code agentsWay} (through a {@code FaultyLink}, say). */
+    ConnectRequest request(EmbeddedRouter router, SshAddress agentsWay, Duration leaseTtl) {
         RelayEndpoint relayEndpoint = RelayEndpoint.of(relay.address());
-        TunnelSpec spec = new TunnelSpec(TunnelId.derive(router.address(), router.port(), relay.address()),
-                endpoint, relayEndpoint, router.port(), range, OptionalInt.empty(), leaseTtl);
+        TunnelSpec spec = new TunnelSpec(TunnelId.derive(agentsWay, router.port(), relay.address()),
+                RouterEndpoint.of(agentsWay), relayEndpoint, router.port(), range, OptionalInt.empty(), leaseTtl);
         return new ConnectRequest(spec, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.ACCEPT_NEW);
     }
 
