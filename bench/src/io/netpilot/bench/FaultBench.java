@@ -41,17 +41,21 @@ public final class FaultBench {
     public static void main(String[] args) throws Exception {
         List<Long> outages = new java.util.ArrayList<>();
         List<String> routers = new java.util.ArrayList<>();
+        long resets = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--outage" -> outages.add(Long.parseLong(args[++i]));
                 case "--router" -> routers.add(args[++i].toLowerCase(Locale.ROOT));
+                case "--resets" -> resets = Long.parseLong(args[++i]);
                 default -> {
-                    System.err.println("usage: FaultBench [--outage SECONDS]... [--router autossh|dbclient]...");
+                    System.err.println("usage: FaultBench [--outage SECONDS]... [--resets SECONDS] [--router autossh|dbclient]...");
                     System.exit(2);
                 }
             }
         }
-        if (outages.isEmpty()) {
+        if (resets > 0 && outages.isEmpty()) {
+            outages = List.of();
+        } else if (outages.isEmpty()) {
             outages = List.of(10L, 60L);
         }
         if (routers.isEmpty()) {
@@ -59,8 +63,26 @@ public final class FaultBench {
         }
         Path autossh = SystemBinaries.find("autossh").orElseThrow(() -> new IllegalStateException("the baseline needs autossh"));
         Path keygen = SystemBinaries.find("ssh-keygen").orElseThrow(() -> new IllegalStateException("the baseline needs ssh-keygen"));
-        System.out.printf("fault bench: blackhole of the router-relay link; JDK %s, %d cpu(s)%n", Runtime.version(),
+        System.out.printf("fault bench: faults of the router-relay link; JDK %s, %d cpu(s)%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
+        if (resets > 0) {
+            System.out.printf("the link reset (RST, 1 s) and healed (2 s) again and again for %d s:%n", resets);
+            System.out.printf("%-9s %7s %15s %11s %10s %16s %15s %18s%n", "router", "resets", "np client starts", "np relaunch",
+                    "np reconn", "np heal->traffic", "autossh ssh starts", "autossh heal->traffic");
+            for (String router : routers) {
+                Path root = Files.createTempDirectory("netpilot-faultbench-");
+                try {
+                    long[] r = flap(router, Duration.ofSeconds(resets), autossh, keygen, root);
+                    System.out.printf("%-9s %7d %15d %11d %10d %16s %15d %18s%n", router, r[0], r[1], r[2], r[3], ms(r[4]), r[5], ms(r[6]));
+                } finally {
+                    Dirs.delete(root);
+                }
+            }
+        }
+        if (outages.isEmpty()) {
+            return;
+        }
+        System.out.println("blackhole of the link for each outage, then healed:");
         System.out.printf("%-10s %-9s %12s %16s %14s %18s%n", "outage s", "router", "np detect", "np heal->traffic",
                 "autossh detect", "autossh heal->traffic");
         for (long outage : outages) {
@@ -137,6 +159,102 @@ public final class FaultBench {
                     base.waitFor(5, TimeUnit.SECONDS);
                 }
             }
+        }
+    }
+
+    /**
+     * The link reset (every connection through it gets an RST, new ones are refused for 1 s) and healed for
+     * 2 s, again and again for {@code span}, then healed for good. Returns {resets, NetPilot's router client
+     * starts (ssh or dbclient processes seen on the router, polled every 20 ms), relaunches by the agent, reconnects in its metrics, NetPilot
+     * heal->traffic ms, autossh's ssh starts, autossh heal->traffic ms}.
+     */
+    private static long[] flap(String routerKind, Duration span, Path autossh, Path keygen, Path dir) throws Exception {
+        boolean dbclient = routerKind.equals("dbclient");
+        EmbeddedRouter.Flavour flavour = dbclient ? EmbeddedRouter.Flavour.BUSYBOX : EmbeddedRouter.Flavour.PROCPS;
+        try (EmbeddedRelay relay = EmbeddedRelay.start(dir.resolve("relay"));
+                EmbeddedRouter router = EmbeddedRouter.start(flavour, dir.resolve("router"));
+                FaultyLink link = FaultyLink.sparingThisProcess(0, "127.0.0.1", relay.port())) {
+            SshAddress relayAddress = new SshAddress(relay.address().user(), "127.0.0.1", link.port());
+            try (NetPilot agent = NetPilot.builder().home(dir.resolve("home"))
+                    .routerClient(dbclient ? RouterClient.DBCLIENT : RouterClient.AUTO).open()) {
+                relay.authorize(agent.agentPublicKey());
+                router.authorize(agent.agentPublicKey());
+                java.util.concurrent.atomic.AtomicLong relaunches = new java.util.concurrent.atomic.AtomicLong();
+                agent.subscribe(e -> {
+                    if (e instanceof io.netpilot.core.TunnelEvent.StateChanged c && c.to() instanceof TunnelState.Recovering
+                            && c.to().reason().orElse("").contains("relaunching")) {
+                        relaunches.incrementAndGet();
+                    }
+                });
+                var up = agent.connect(LifecycleBench.request(router.address(), relayAddress));
+                TunnelId id = up.id();
+                int npPort = up.port().orElseThrow();
+                int basePort = LifecycleBench.freePort();
+                Process base = startAutossh(autossh, keygen, relay, link.port(), basePort, router.port(), dir.resolve("baseline"));
+                try {
+                    LifecycleBench.awaitBanner(npPort);
+                    LifecycleBench.awaitBanner(basePort);
+                    java.util.Set<Long> routerClients = new java.util.HashSet<>();
+                    clients(router, routerClients);
+                    int clientsBefore = routerClients.size();
+                    java.util.Set<Long> sshs = new java.util.HashSet<>(List.of(sshChild(base)));
+                    long resets = 0;
+                    long end = System.nanoTime() + span.toNanos();
+                    while (true) {
+                        link.cut();
+                        resets++;
+                        watch(base, sshs, router, routerClients, Duration.ofSeconds(1));
+                        if (System.nanoTime() >= end) {
+                            break;
+                        }
+                        link.heal();
+                        watch(base, sshs, router, routerClients, Duration.ofSeconds(2));
+                    }
+                    link.heal(); // for good: the last reset's heal is the one timed
+                    long t1 = System.nanoTime();
+                    long npTraffic = -1;
+                    long baseTraffic = -1;
+                    while ((npTraffic < 0 || baseTraffic < 0) && System.nanoTime() - t1 < AFTER_HEAL.toNanos()) {
+                        if (npTraffic < 0 && banner(npPort)) {
+                            npTraffic = LifecycleBench.millisSince(t1);
+                        }
+                        if (baseTraffic < 0 && banner(basePort)) {
+                            baseTraffic = LifecycleBench.millisSince(t1);
+                        }
+                        sshs.add(sshChild(base));
+                        clients(router, routerClients);
+                        Thread.sleep(10);
+                    }
+                    sshs.remove(-1L);
+                    long reconnects = agent.manager().tunnel(id).orElseThrow().metrics().reconnects();
+                    long starts = routerClients.size() - clientsBefore;
+                    agent.disconnect(id);
+                    return new long[] {resets, starts, relaunches.get(), reconnects, npTraffic, sshs.size() - 1, baseTraffic};
+                } finally {
+                    base.descendants().forEach(ProcessHandle::destroyForcibly);
+                    base.destroyForcibly();
+                    base.waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
+    /** Notes every ssh autossh starts and every client the router starts, for {@code span}. */
+    private static void watch(Process autossh, java.util.Set<Long> seen, EmbeddedRouter router, java.util.Set<Long> routerClients,
+            Duration span) throws InterruptedException {
+        long end = System.nanoTime() + span.toNanos();
+        while (System.nanoTime() < end) {
+            seen.add(sshChild(autossh));
+            clients(router, routerClients);
+            Thread.sleep(20);
+        }
+    }
+
+    /** Notes the pid of every SSH client (ssh or dbclient) running on the router's side now. */
+    private static void clients(EmbeddedRouter router, java.util.Set<Long> seen) {
+        for (long pid : router.livePids()) {
+            ProcessHandle.of(pid).flatMap(h -> h.info().command()).map(c -> Path.of(c).getFileName().toString())
+                    .filter(c -> c.equals("ssh") || c.equals("dbclient")).ifPresent(c -> seen.add(pid));
         }
     }
 
