@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, RouterIdentity identity, EndToEndProbe probe,
         StateStore store, ManagerSettings settings, Teardown teardown, Tokens tokens) {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelStarter.class);
+    /** A line the router's supervisor script logged itself: {@code 2026-11-30T06:36:23+0000 [13833] ...}. */
+    private static final Pattern SUPERVISOR_LINE = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\S+ \\[\\d+\\] ");
     /** What OpenSSH, dropbear and autossh log when the relay refuses the {@code -R} listener. */
     private static final Pattern BIND_FAILURE = Pattern.compile(
             "(?i)(remote port forwarding failed|address already in use|cannot listen to port|port forwarding failed)");
@@ -231,7 +233,7 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, RouterIdenti
         }
         String message = "the tunnel on relay port " + port + " did not answer within "
                 + wait + " (last probe: " + lastReason + "; the router's supervisor "
-                + (status.alive() ? "runs" : "is not running") + (log.isEmpty() ? "" : "; router log: " + lastLine(log))
+                + (status.alive() ? "runs" : "is not running") + (log.isEmpty() ? "" : "; router log: " + lastWords(log))
                 + "). Check that the router can reach " + spec.relay().address().hostAndPort()
                 + " and that its SSH server listens on port " + spec.targetPort() + ".";
         throw status.alive() ? new NotAnsweringYetException(message) : new NetPilotException(message);
@@ -260,7 +262,27 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, RouterIdenti
 
     private static String lastLine(String text) {
         String[] lines = text.strip().split("\n");
-        String last = lines[lines.length - 1].strip();
-        return last.length() > 200 ? last.substring(0, 200) + "..." : last;
+        return clip(lines[lines.length - 1]);
+    }
+
+    /**
+     * The log's last line and, when that is the supervisor's own ("client exited with 1", "lease lapsed"),
+     * also the last thing the router's SSH client said itself (the lines the supervisor did not stamp),
+     * which is what tells a refused login from a refused forward or an unreachable relay.
+     */
+    static String lastWords(String text) {
+        String[] lines = text.strip().split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String line = lines[i].strip();
+            if (!line.isEmpty() && !SUPERVISOR_LINE.matcher(line).lookingAt()) {
+                return i == lines.length - 1 ? clip(line) : lastLine(text) + "; its client said before: " + clip(line);
+            }
+        }
+        return lastLine(text);
+    }
+
+    private static String clip(String line) {
+        String l = line.strip();
+        return l.length() > 200 ? l.substring(0, 200) + "..." : l;
     }
 }
