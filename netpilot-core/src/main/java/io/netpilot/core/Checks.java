@@ -3,6 +3,7 @@ package io.netpilot.core;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
@@ -24,6 +25,14 @@ final class Checks {
             throw new InvalidInputException(what + " must be a port from 1 to 65535, not " + port);
         }
         return port;
+    }
+
+    static Duration positive(String what, Duration value) {
+        Objects.requireNonNull(value, what);
+        if (!value.isPositive()) {
+            throw new InvalidInputException(what + " must be positive, not " + value);
+        }
+        return value;
     }
 
     static String host(String what, String host) {

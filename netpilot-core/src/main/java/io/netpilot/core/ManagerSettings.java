@@ -1,5 +1,7 @@
 package io.netpilot.core;
 
+import static io.netpilot.core.Checks.positive;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -72,13 +74,6 @@ public record ManagerSettings(
         }
         if (!(backoffJitter >= 0 && backoffJitter <= 1)) {
             throw new InvalidInputException("backoff jitter must be a share from 0 to 1, not " + backoffJitter);
-        }
-    }
-
-    private static void positive(String what, Duration value) {
-        Objects.requireNonNull(value, what);
-        if (!value.isPositive()) {
-            throw new InvalidInputException(what + " must be positive, not " + value);
         }
     }
 

@@ -136,6 +136,22 @@ public final class NetPilot implements Agent {
     }
 
     /**
+     * This agent's name on shared relays: the key lines, session markers and port leases it makes there
+     * carry it. Derived from the agent's key, so every run over this home has the same.
+     *
+     * @return the id
+     * @throws NetPilotException when the key cannot be read or made
+     */
+    public AgentId agentId() {
+        return agentIdOf(transport);
+    }
+
+    /** The id of the agent whose key {@code transport} logs in with: its fingerprint, hashed. */
+    static AgentId agentIdOf(Transport transport) {
+        return AgentId.of(HostKeyFingerprint.ofPublicKey(transport.agentPublicKey()).value());
+    }
+
+    /**
      * Logs in to a router with a password once and installs the agent's key there, so that later logins
      * and restores need no password.
      *

@@ -36,6 +36,7 @@ public final class NetPilotBuilder {
     private StateService state;
     private Duration exitCleanupBound = DEFAULT_EXIT_CLEANUP_BOUND;
     private Optional<Duration> networkWatch = Optional.of(DEFAULT_NETWORK_WATCH);
+    private Duration identityCheckInterval = TunnelManagers.DEFAULT_IDENTITY_CHECK_INTERVAL;
     private boolean controlChannel = true;
     private boolean shutdownHook;
     private Optional<Consumer<RestoreReport>> onRestored = Optional.of(NetPilotBuilder::logRestored);
@@ -120,10 +121,21 @@ public final class NetPilotBuilder {
      * @throws InvalidInputException when it is not positive
      */
     public NetPilotBuilder exitCleanupBound(Duration value) {
-        if (!Objects.requireNonNull(value, "exitCleanupBound").isPositive()) {
-            throw new InvalidInputException("exit cleanup bound must be positive, not " + value);
-        }
-        this.exitCleanupBound = value;
+        this.exitCleanupBound = Checks.positive("exit cleanup bound", value);
+        return this;
+    }
+
+    /**
+     * How often a running tunnel's identity is checked: a key exchange through the tunnel proving that
+     * its relay port still reaches the router's pinned host key (the checks in between are the cheap
+     * liveness probe). Default 5 min ({@link TunnelManagers#DEFAULT_IDENTITY_CHECK_INTERVAL}).
+     *
+     * @param value a positive duration
+     * @return this builder
+     * @throws InvalidInputException when it is not positive
+     */
+    public NetPilotBuilder identityCheckInterval(Duration value) {
+        this.identityCheckInterval = Checks.positive("identity check interval", value);
         return this;
     }
 
@@ -293,8 +305,8 @@ public final class NetPilotBuilder {
                     .portAllocator(t.portAllocator()).probe(t.probe()).processes(t.processes())
                     .store(store).clock(clock).settings(settings)
                     // this agent's name on shared relays, stable per home: derived from its key
-                    .agentId(AgentId.of(HostKeyFingerprint.ofPublicKey(t.agentPublicKey()).value()))
-                    .identityProbe(t.identityProbe())
+                    .agentId(NetPilot.agentIdOf(t))
+                    .identityProbe(t.identityProbe()).identityCheckInterval(identityCheckInterval)
                     .build();
             store.problems().forEach(p -> LOG.warn("state file was unreadable and has been set aside: {}", p.message()));
             return new NetPilot(config, lock, store, t, manager, agent);

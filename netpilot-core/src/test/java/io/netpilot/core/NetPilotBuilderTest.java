@@ -32,8 +32,10 @@ class NetPilotBuilderTest {
     }
 
     @Test
-    void aBadExitBoundIsRefused() {
+    void aBadExitBoundOrIdentityCheckIntervalIsRefused() {
         assertThatThrownBy(() -> NetPilot.builder().exitCleanupBound(Duration.ZERO)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> NetPilot.builder().identityCheckInterval(Duration.ofSeconds(-1)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("identity check interval");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.netpilot.desktop;
 
 import io.netpilot.core.NetPilotException;
 import io.netpilot.desktop.presentation.SettingsForm;
+import io.netpilot.desktop.presentation.SettingsForm.Field;
 import io.netpilot.state.UserConfig;
 import java.awt.BorderLayout;
 import java.awt.Dialog;
@@ -10,7 +11,6 @@ import java.awt.Window;
 import java.awt.event.KeyEvent;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Consumer;
 import javax.swing.BorderFactory;
 import javax.swing.JButton;
 import javax.swing.JDialog;
@@ -49,11 +49,11 @@ final class SettingsDialog {
             save.setEnabled(p.isEmpty());
         };
         JPanel grid = Forms.grid();
-        row(grid, 0, "Relay (user@host:port):", KeyEvent.VK_R, "relay", form.relay(), v -> form.relay(v), check);
-        row(grid, 1, "Relay key file:", KeyEvent.VK_K, "relayKey", form.relayKey(), v -> form.relayKey(v), check);
-        row(grid, 2, "Tunnel user:", KeyEvent.VK_T, "tunnelUser", form.tunnelUser(), v -> form.tunnelUser(v), check);
-        row(grid, 3, "Port range (A-B):", KeyEvent.VK_P, "portRange", form.portRange(), v -> form.portRange(v), check);
-        row(grid, 4, "Lease TTL (e.g. 2m):", KeyEvent.VK_L, "leaseTtl", form.leaseTtl(), v -> form.leaseTtl(v), check);
+        row(grid, 0, "Relay (user@host:port):", KeyEvent.VK_R, "relay", form, Field.RELAY, check);
+        row(grid, 1, "Relay key file:", KeyEvent.VK_K, "relayKey", form, Field.RELAY_KEY, check);
+        row(grid, 2, "Tunnel user:", KeyEvent.VK_T, "tunnelUser", form, Field.TUNNEL_USER, check);
+        row(grid, 3, "Port range (A-B):", KeyEvent.VK_P, "portRange", form, Field.PORT_RANGE, check);
+        row(grid, 4, "Lease TTL (e.g. 2m):", KeyEvent.VK_L, "leaseTtl", form, Field.LEASE_TTL, check);
         JPanel buttons = new JPanel(new FlowLayout(FlowLayout.TRAILING));
         buttons.add(save);
         buttons.add(cancel);
@@ -82,11 +82,11 @@ final class SettingsDialog {
         dialog.setVisible(true);
     }
 
-    private static void row(JPanel grid, int y, String label, int mnemonic, String name, String value, Consumer<String> set, Runnable check) {
-        JTextField f = new JTextField(value, 24);
+    private static void row(JPanel grid, int y, String label, int mnemonic, String name, SettingsForm form, Field field, Runnable check) {
+        JTextField f = new JTextField(form.get(field), 24);
         f.setName(name);
         Forms.onEdit(f, v -> {
-            set.accept(v);
+            form.set(field, v);
             check.run();
         });
         Forms.row(grid, y, label, mnemonic, f);

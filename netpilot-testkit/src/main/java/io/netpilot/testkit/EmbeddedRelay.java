@@ -1,32 +1,23 @@
 package io.netpilot.testkit;
 
-import io.netpilot.core.SshAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.KeyPair;
 import java.security.PublicKey;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.forward.PortForwardingEventListener;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
-import org.apache.sshd.core.CoreModuleProperties;
-import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.forward.AgentForwardingFilter;
 import org.apache.sshd.server.forward.ForwardingFilter;
@@ -49,22 +40,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class EmbeddedRelay implements AutoCloseable {
+public final class EmbeddedRelay extends EmbeddedSshServer {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRelay.class);
     private static final AttributeKey<AuthorizedKeys.Grant> GRANT = new AttributeKey<>();
     private static final String SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private final Path root;
     private final Path authorizedKeys;
-    private final String user;
-    private final KeyPair hostKey;
-    private final ProcessTracker tracker;
-    private final AtomicBoolean closed = new AtomicBoolean();
     /** Bound remote-forward ports and the session holding each. */
     private final Map<Integer, Session> listeners = new ConcurrentHashMap<>();
-    private final SshServer server;
 
     private EmbeddedRelay(Path dir) {
+        super("relay");
         this.root = Dirs.create(Objects.requireNonNull(dir, "dir").toAbsolutePath());
         Path ssh = Dirs.create(root.resolve(".ssh"));
         this.authorizedKeys = ssh.resolve("authorized_keys");
@@ -75,16 +62,6 @@ public final class EmbeddedRelay implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + authorizedKeys + ": " + e.getMessage(), e);
         }
-        this.user = System.getProperty("user.name");
-        this.hostKey = HostKeys.generateEcdsa();
-        this.tracker = new ProcessTracker("relay-" + UUID.randomUUID());
-        this.server = SshServer.setUpDefaultServer();
-        // Like OpenSSH's sshd, which writes a command's exit status, EOF and close at once: MINA writes
-        // them one by one, and Nagle's algorithm would hold each back ~40 ms for the client's delayed ACK.
-        CoreModuleProperties.TCP_NODELAY.set(server, true);
-        server.setHost("127.0.0.1");
-        server.setPort(0);
-        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setPublickeyAuthenticator((username, key, session) -> {
             if (!user.equals(username)) {
                 return false;
@@ -126,33 +103,14 @@ public final class EmbeddedRelay implements AutoCloseable {
      */
     public static EmbeddedRelay start(Path dir) {
         EmbeddedRelay relay = new EmbeddedRelay(dir);
-        try {
-            relay.server.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded relay's SSH server on 127.0.0.1: " + e.getMessage(), e);
-        }
+        relay.startServer();
         LOG.info("embedded relay listening on 127.0.0.1:{} ({})", relay.port(), relay.tracker.instanceId());
         return relay;
-    }
-
-    /** The SSH port on {@code 127.0.0.1}. */
-    public int port() {
-        return server.getPort();
-    }
-
-    /** {@code <current user>@127.0.0.1:<port>}: the tunnel account. */
-    public SshAddress address() {
-        return new SshAddress(user, "127.0.0.1", port());
     }
 
     /** The account's home: commands run here, with {@code HOME} set to it. */
     public Path root() {
         return root;
-    }
-
-    /** The relay's host key in {@code authorized_keys} form: {@code ecdsa-sha2-nistp256 AAAA...}. */
-    public String hostPublicKey() {
-        return HostKeys.authorizedForm(hostKey.getPublic());
     }
 
     /** {@code root()/.ssh/authorized_keys}, OpenSSH format, read again on every login. */
@@ -190,32 +148,6 @@ public final class EmbeddedRelay implements AutoCloseable {
     public boolean isListening(int port) {
         Session holder = listeners.get(port);
         return holder != null && holder.isOpen();
-    }
-
-    /** The pids of still-running processes started through this relay (forced commands included). */
-    public Set<Long> livePids() {
-        return tracker.livePids();
-    }
-
-    /**
-     * Stops the server (which closes every forward) and ends every process it started. Idempotent.
-     *
-     * @throws AssertionError when a process it started is still alive afterwards
-     */
-    @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            server.stop(true);
-        } catch (IOException e) {
-            LOG.warn("embedded relay 127.0.0.1:{} did not stop cleanly: {}", server.getPort(), e.toString());
-        }
-        Set<Long> left = tracker.killAll(TestTimeouts.scaled(Duration.ofMillis(500)), TestTimeouts.scaled(Duration.ofSeconds(5)));
-        if (!left.isEmpty()) {
-            throw new AssertionError("embedded relay left processes alive after close: " + left);
-        }
     }
 
     private ShellCommand command(ChannelSession channel, Optional<String> requested) {

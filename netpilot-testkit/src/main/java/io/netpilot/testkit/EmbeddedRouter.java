@@ -1,12 +1,10 @@
 package io.netpilot.testkit;
 
-import io.netpilot.core.SshAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,15 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.sshd.common.config.keys.KeyUtils;
-import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.helpers.AbstractSession;
-import org.apache.sshd.core.CoreModuleProperties;
-import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class EmbeddedRouter implements AutoCloseable {
+public final class EmbeddedRouter extends EmbeddedSshServer {
     /** Which userland the router's commands see. */
     public enum Flavour {
         /** {@code /bin/sh} and the machine's own tools: procps {@code ps -eo ...} works. */
@@ -60,25 +53,18 @@ public final class EmbeddedRouter implements AutoCloseable {
     private final Path dir;
     private final Path workDir;
     private final Path home;
-    private final String user;
     private final String path;
     private final Optional<Path> busybox;
-    private final KeyPair hostKey;
-    private final ProcessTracker tracker;
     private final List<PublicKey> authorizedKeys = new CopyOnWriteArrayList<>();
     private volatile Optional<String> password = Optional.empty();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final SshServer server;
 
     private EmbeddedRouter(Flavour flavour, Path dir) {
+        super("router");
         this.flavour = Objects.requireNonNull(flavour, "flavour");
         this.dir = Dirs.create(Objects.requireNonNull(dir, "dir").toAbsolutePath());
         this.workDir = Dirs.create(this.dir.resolve("tmp-netpilot"));
         this.home = Dirs.create(this.dir.resolve("home"));
         Dirs.create(home.resolve(".ssh"));
-        this.user = System.getProperty("user.name");
-        this.tracker = new ProcessTracker("router-" + UUID.randomUUID());
-        this.hostKey = HostKeys.generateEcdsa();
         if (flavour == Flavour.BUSYBOX) {
             Path bb = SystemBinaries.find("busybox").orElseThrow(() -> new IllegalStateException(
                     "a BUSYBOX router needs busybox: install it (Debian: apt-get install busybox), or use Flavour.PROCPS"));
@@ -88,13 +74,6 @@ public final class EmbeddedRouter implements AutoCloseable {
             this.busybox = Optional.empty();
             this.path = SYSTEM_PATH;
         }
-        this.server = SshServer.setUpDefaultServer();
-        // Like OpenSSH's sshd, which writes a command's exit status, EOF and close at once: MINA writes
-        // them one by one, and Nagle's algorithm would hold each back ~40 ms for the client's delayed ACK.
-        CoreModuleProperties.TCP_NODELAY.set(server, true);
-        server.setHost("127.0.0.1");
-        server.setPort(0);
-        server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setPublickeyAuthenticator((username, key, session) ->
                 user.equals(username) && authorizedKeys.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
         server.setPasswordAuthenticator((username, given, session) ->
@@ -112,27 +91,9 @@ public final class EmbeddedRouter implements AutoCloseable {
      */
     public static EmbeddedRouter start(Flavour flavour, Path dir) {
         EmbeddedRouter router = new EmbeddedRouter(flavour, dir);
-        try {
-            router.server.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the embedded router's SSH server on 127.0.0.1: " + e.getMessage(), e);
-        }
+        router.startServer();
         LOG.info("embedded {} router listening on 127.0.0.1:{} ({})", flavour, router.port(), router.tracker.instanceId());
         return router;
-    }
-
-    public Flavour flavour() {
-        return flavour;
-    }
-
-    /** The SSH port on {@code 127.0.0.1}. */
-    public int port() {
-        return server.getPort();
-    }
-
-    /** {@code <current user>@127.0.0.1:<port>}. */
-    public SshAddress address() {
-        return new SshAddress(user, "127.0.0.1", port());
     }
 
     /** Stands in for the router's {@code /tmp/netpilot}; commands see it as {@code $NETPILOT_WORK_DIR}. */
@@ -143,11 +104,6 @@ public final class EmbeddedRouter implements AutoCloseable {
     /** The router user's {@code HOME} for commands, with an (initially empty) {@code .ssh} inside. */
     public Path home() {
         return home;
-    }
-
-    /** The router's host key in {@code authorized_keys} form: {@code ecdsa-sha2-nistp256 AAAA...}. */
-    public String hostPublicKey() {
-        return HostKeys.authorizedForm(hostKey.getPublic());
     }
 
     /** Lets {@code key} log in as {@link #address()}'s user. */
@@ -171,6 +127,11 @@ public final class EmbeddedRouter implements AutoCloseable {
         this.password = Optional.of(Objects.requireNonNull(password, "password"));
     }
 
+    /** Which userland the router's commands see. */
+    public Flavour flavour() {
+        return flavour;
+    }
+
     /**
      * Like a power cycle: drops every SSH session, ends every process started through the router
      * (whole trees, detached ones too: TERM, then KILL) and empties {@link #workDir()} (which is RAM
@@ -191,37 +152,11 @@ public final class EmbeddedRouter implements AutoCloseable {
         LOG.info("embedded router 127.0.0.1:{} rebooted", port());
     }
 
-    /** The pids of still-running processes started through this router, including detached descendants. */
-    public Set<Long> livePids() {
-        return tracker.livePids();
-    }
-
-    /**
-     * Stops the server and ends every process it started. Idempotent.
-     *
-     * @throws AssertionError when a process it started is still alive afterwards
-     */
     @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            server.stop(true);
-        } catch (IOException e) {
-            LOG.warn("embedded router 127.0.0.1:{} did not stop cleanly: {}", server.getPort(), e.toString());
-        }
-        Set<Long> left = tracker.killAll(grace(), TestTimeouts.scaled(Duration.ofSeconds(5)));
-        if (!left.isEmpty()) {
-            throw new AssertionError("embedded router left processes alive after close: " + left);
-        }
+    void closed() {
         if (busybox.isPresent()) {
             Dirs.delete(dir.resolve("busybox-bin")); // links to system binaries; the rest of dir is the caller's
         }
-    }
-
-    private static Duration grace() {
-        return TestTimeouts.scaled(Duration.ofMillis(500));
     }
 
     private ShellCommand shell(ChannelSession channel, List<String> args) {

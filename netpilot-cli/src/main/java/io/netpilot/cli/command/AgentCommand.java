@@ -5,27 +5,20 @@ import io.netpilot.core.Durations;
 import io.netpilot.cli.internal.ExitCode;
 import io.netpilot.core.NetPilot;
 import io.netpilot.state.NetPilotHome;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code netpilot agent}: the headless agent. */
 @Command(
         name = "agent",
-        mixinStandardHelpOptions = true,
         description = {
             "Run the headless agent: take the home's lock, restore every wanted tunnel (adopting healthy ones),",
             "supervise them, renew their leases, and serve connect/status/watch on <home>/agent.sock.",
             "On SIGINT/SIGTERM it stops every tunnel's router processes before exiting; the tunnels stay",
             "wanted, so the next start brings them back."
         },
-        footerHeading = "%nExamples:%n",
         footer = {"  netpilot agent", "  netpilot --home /srv/netpilot agent --lease-ttl 5m"})
-final class AgentCommand implements Callable<Integer> {
-    @ParentCommand
-    NetPilotCommand root;
-
+final class AgentCommand extends Subcommand {
     @Option(names = "--lease-ttl", paramLabel = "DURATION", defaultValue = "2m",
             description = "Lease for tunnels connected through this agent (default: ${DEFAULT-VALUE}).")
     String leaseTtl;

@@ -3,15 +3,12 @@ package io.netpilot.cli.command;
 import io.netpilot.cli.internal.Autostart;
 import io.netpilot.cli.internal.ExitCode;
 import io.netpilot.core.InvalidInputException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code netpilot autostart}: start the agent with the user's session. */
 @Command(
         name = "autostart",
-        mixinStandardHelpOptions = true,
         description = {
             "Start the agent when you log in (or the machine boots, with lingering on), so wanted tunnels come back",
             "by themselves. On Linux: a systemd user unit for 'netpilot agent' and an XDG autostart entry for the",
@@ -20,12 +17,8 @@ import picocli.CommandLine.ParentCommand;
             "unpack is. 'status' tells whether the unit and entry are there, what they run, whether the unit is",
             "enabled and whether the agent is running. Elsewhere than Linux it says what to do."
         },
-        footerHeading = "%nExamples:%n",
         footer = {"  netpilot autostart install", "  netpilot autostart status", "  netpilot autostart uninstall"})
-final class AutostartCommand implements Callable<Integer> {
-    @ParentCommand
-    NetPilotCommand root;
-
+final class AutostartCommand extends Subcommand {
     @Parameters(paramLabel = "ACTION", description = "install, uninstall or status")
     String action;
 

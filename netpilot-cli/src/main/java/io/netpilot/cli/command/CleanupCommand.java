@@ -13,27 +13,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code netpilot cleanup}: stop NetPilot's processes on one router, with or without state. */
 @Command(
         name = "cleanup",
-        mixinStandardHelpOptions = true,
         description = {
             "Stop every NetPilot tunnel process on a router, found by its cleanup token (np_...), whether or",
             "not this home knows of it; with --port, only that relay port's, plus token-less SSH clients whose",
             "-R binds it (tunnels left by older tools). Refuses when this home still wants a tunnel on that",
             "router (disconnect it instead), unless --force: then it stays wanted and comes back at the next start."
         },
-        footerHeading = "%nExamples:%n",
         footer = {"  netpilot cleanup --router root@192.168.1.1", "  netpilot cleanup --force --router root@192.168.1.1 --port 2250"})
-final class CleanupCommand implements Callable<Integer> {
-    @ParentCommand
-    NetPilotCommand root;
-
+final class CleanupCommand extends Subcommand {
     @Option(names = "--router", required = true, paramLabel = "USER@HOST[:PORT]", description = "The router to clean.")
     String router;
 

@@ -15,32 +15,25 @@ import io.netpilot.state.UserConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code netpilot connect}: hands the request to the running agent, or becomes the agent. */
 @Command(
         name = "connect",
-        mixinStandardHelpOptions = true,
         description = {
             "Open a reverse tunnel from a router to the relay and keep it up.",
             "With an agent running, the request goes to it. Otherwise this process becomes the agent",
             "in the foreground (Ctrl-C stops the router's tunnel processes; the tunnel stays wanted and",
             "comes back at the next start), or, with --detach, starts one in the background."
         },
-        footerHeading = "%nExamples:%n",
         footer = {
             "  netpilot connect --router root@192.168.1.1 --relay tunnel@relay.example.com --accept-new-host-keys",
             "  ROUTER_PW=secret netpilot connect --router root@10.0.0.1:2222 --router-password-env ROUTER_PW \\",
             "      --relay tunnel@relay.example.com --port-range 22000-22099 --detach"
         })
-final class ConnectCommand implements Callable<Integer> {
-    @ParentCommand
-    NetPilotCommand root;
-
+final class ConnectCommand extends Subcommand {
     @Option(names = "--router", required = true, paramLabel = "USER@HOST[:PORT]", description = "The router to reach.")
     String router;
 

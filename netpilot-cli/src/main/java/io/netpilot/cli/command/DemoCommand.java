@@ -17,10 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code netpilot demo}: the whole lifecycle on an embedded relay and router. Written as an embedding
@@ -29,7 +27,6 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(
         name = "demo",
-        mixinStandardHelpOptions = true,
         description = {
             "Show the whole lifecycle on this machine, with no router of your own: start an embedded relay and",
             "an embedded router (real SSH servers on 127.0.0.1 whose commands run in real shells), connect, read",
@@ -37,13 +34,9 @@ import picocli.CommandLine.ParentCommand;
             "process is left, start it again and show the tunnel back on the same port. Uses its own temporary",
             "home unless --home is given. Exits 0 when every step worked."
         },
-        footerHeading = "%nExamples:%n",
         footer = {"  netpilot demo", "  netpilot demo --keep-open      then try the printed ssh -p PORT line"})
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends Subcommand {
     private static final PrintStream PROGRESS = System.err;
-
-    @ParentCommand
-    NetPilotCommand root;
 
     @Option(names = "--keep-open", description = "Leave the tunnel up at the end and wait for Ctrl-C.")
     boolean keepOpen;

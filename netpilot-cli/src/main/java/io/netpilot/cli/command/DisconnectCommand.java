@@ -8,27 +8,20 @@ import io.netpilot.core.TunnelId;
 import io.netpilot.state.NetPilotHome;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code netpilot disconnect}: stop and forget tunnels. */
 @Command(
         name = "disconnect",
-        mixinStandardHelpOptions = true,
         description = {
             "Stop a tunnel for good: its router processes end, its relay authorization and port are released,",
             "and it is no longer wanted (it will not come back at the next start)."
         },
-        footerHeading = "%nExamples:%n",
         footer = {"  netpilot disconnect t1a2b3c4d", "  netpilot disconnect --router 192.168.1.1", "  netpilot disconnect --all"})
-final class DisconnectCommand implements Callable<Integer> {
-    @ParentCommand
-    NetPilotCommand root;
-
+final class DisconnectCommand extends Subcommand {
     static final class Which {
         @Parameters(paramLabel = "ID", description = "The tunnel's id (see status).")
         String id;

@@ -21,28 +21,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code netpilot doctor}: one line per check, OK/WARN/FAIL, and what to do. */
 @Command(
         name = "doctor",
-        mixinStandardHelpOptions = true,
         description = {
             "Check the home (permissions, lock, unreadable state files), the relay (reachable, host key pinned,",
             "key login, tunnel account restrictions) and, with --router, the router (reachable, key login, which",
             "tools it has: autossh, ssh or dbclient, setsid, ps flavour). One line per check: OK, WARN or FAIL,",
             "with what to do. Exits 1 when any check FAILs."
         },
-        footerHeading = "%nExamples:%n",
         footer = {"  netpilot doctor --relay tunnel@relay.example.com", "  netpilot doctor --router root@192.168.1.1"})
-final class DoctorCommand implements Callable<Integer> {
-    @ParentCommand
-    NetPilotCommand root;
-
+final class DoctorCommand extends Subcommand {
     @Option(names = "--relay", paramLabel = "USER@HOST[:PORT]", description = "The relay (default: \"relay\" in config.json).")
     String relay;
 

@@ -5,26 +5,19 @@ import io.netpilot.cli.internal.ExitCode;
 import io.netpilot.core.Agent;
 import io.netpilot.core.NetPilotException;
 import io.netpilot.core.TunnelId;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code netpilot retry}: check and repair a tunnel now instead of at its next attempt. */
 @Command(
         name = "retry",
-        mixinStandardHelpOptions = true,
         description = {
             "Check a tunnel now and, if it does not answer, repair it now: skips the wait before its next",
             "repair attempt (backoff, ride-out window, an open circuit breaker). Needs a running agent;",
             "follow the outcome with `netpilot watch` or `netpilot status`."
         },
-        footerHeading = "%nExamples:%n",
         footer = {"  netpilot retry t1a2b3c4d"})
-final class RetryCommand implements Callable<Integer> {
-    @ParentCommand
-    NetPilotCommand root;
-
+final class RetryCommand extends Subcommand {
     @Parameters(paramLabel = "ID", description = "The tunnel's id (see status).")
     String id;
 

@@ -12,26 +12,19 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code netpilot status}: from the running agent, or from the state files when none runs. */
 @Command(
         name = "status",
-        mixinStandardHelpOptions = true,
         description = {
             "Show one line per wanted tunnel: id, router, relay:port, state, since, RTT, last error.",
             "Asks the running agent; without one, reads the state files (states are then the last ones seen)."
         },
-        footerHeading = "%nExamples:%n",
         footer = {"  netpilot status", "  netpilot status --json | jq '.tunnels[] | select(.state != \"UP\") | .id'",
             "", "The --json document is stable; see docs/cli.md."})
-final class StatusCommand implements Callable<Integer> {
-    @ParentCommand
-    NetPilotCommand root;
-
+final class StatusCommand extends Subcommand {
     @Option(names = "--json", description = "Print the stable machine-readable document.")
     boolean json;
 

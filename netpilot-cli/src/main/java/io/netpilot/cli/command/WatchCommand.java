@@ -6,24 +6,17 @@ import io.netpilot.cli.internal.StatusDocument;
 import io.netpilot.core.Agent;
 import io.netpilot.core.NetPilotException;
 import io.netpilot.core.Subscription;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code netpilot watch}: follow the running agent's events. */
 @Command(
         name = "watch",
-        mixinStandardHelpOptions = true,
         description = "Follow the running agent's tunnel events (state changes, probe metrics, port changes, errors) until Ctrl-C.",
-        footerHeading = "%nExamples:%n",
         footer = {"  netpilot watch", "  netpilot watch --json | jq -c 'select(.type == \"state\")'"})
-final class WatchCommand implements Callable<Integer> {
-    @ParentCommand
-    NetPilotCommand root;
-
+final class WatchCommand extends Subcommand {
     @Option(names = "--json", description = "One JSON object per event (stable; see docs/cli.md).")
     boolean json;
 

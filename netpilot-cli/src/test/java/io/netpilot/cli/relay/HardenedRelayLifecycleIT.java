@@ -8,9 +8,7 @@ import io.netpilot.cli.NetPilotProcess;
 import io.netpilot.core.AgentId;
 import io.netpilot.core.CleanupReport;
 import io.netpilot.core.CleanupToken;
-import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyFingerprint;
-import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.LeaseOwner;
 import io.netpilot.core.PendingRevocation;
 import io.netpilot.core.PortRange;
@@ -73,7 +71,7 @@ class HardenedRelayLifecycleIT {
                     up = first.manager.connect(RelayAgent.request(router, relay, range(0)));
                     assertThat(up.state()).isEqualTo(TunnelState.UP);
                     int port = up.port().orElseThrow();
-                    TunnelRecord rec = first.store.tunnel(up.id()).orElseThrow();
+                    TunnelRecord rec = first.state().tunnel(up.id()).orElseThrow();
                     token = rec.token().orElseThrow();
                     assertThat(rec.spec().router().pinnedHostKey()).as("known by its host key").hasValue(router.hostKey());
                     assertThat(Loopback.sshBanner(port, Duration.ofSeconds(5))).hasValueSatisfying(b -> assertThat(b).contains("dropbear"));
@@ -90,7 +88,7 @@ class HardenedRelayLifecycleIT {
 
                     CleanupReport exit = second.manager.cleanup(BOUND);
                     assertThat(exit.complete()).as("clean exit: %s", exit).isTrue();
-                    assertThat(second.store.tunnel(up.id()).orElseThrow().state()).isEqualTo(TunnelState.STOPPED);
+                    assertThat(second.state().tunnel(up.id()).orElseThrow().state()).isEqualTo(TunnelState.STOPPED);
                     assertThat(router.supervisorPid(token.value())).isEmpty();
                     assertThat(leased(relay, up.port().orElseThrow())).as("the port stays leased for the restore").isTrue();
                 }
@@ -105,8 +103,8 @@ class HardenedRelayLifecycleIT {
                     assertThat(gone.complete()).as("disconnect: %s", gone).isTrue();
                     assertThat(routerKeys(relay)).doesNotContain("np:");
                     assertThat(leased(relay, up.port().orElseThrow())).isFalse();
-                    assertThat(third.store.tunnels()).isEmpty();
-                    assertThat(third.store.pendingRevocations()).isEmpty();
+                    assertThat(third.state().tunnels()).isEmpty();
+                    assertThat(third.state().pendingRevocations()).isEmpty();
                 }
             }
         }
@@ -125,15 +123,14 @@ class HardenedRelayLifecycleIT {
                 try (first) {
                     TunnelSnapshot up = first.manager.connect(RelayAgent.request(router, relay, range(1)));
                     port = up.port().orElseThrow();
-                    token = first.store.tunnel(up.id()).orElseThrow().token().orElseThrow();
+                    token = first.state().tunnel(up.id()).orElseThrow().token().orElseThrow();
                     // leftovers of a crashed run of this agent, and another agent's tunnel, on the same relay
                     RouterId rid = RouterId.of(router.address());
                     orphan = CleanupToken.generate(rid, port + 1, new Random());
                     others = CleanupToken.generate(rid, port + 2, new Random());
                     AgentId other = AgentId.of("another agent");
                     HostKeyFingerprint key = router.hostKey();
-                    try (RemoteShell shell = first.transport.open(first.store.tunnels().getFirst().spec().relay().address(),
-                            Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY)) {
+                    try (RemoteShell shell = first.openAsAgent(first.state().tunnels().getFirst().spec().relay().address())) {
                         TunnelPlumbing.relayGateway().authorize(shell, router.hostKeyLine, orphan, first.id);
                         TunnelPlumbing.portAllocator().allocate(shell, new LeaseOwner(first.id, rid, key), range(1), OptionalInt.of(port + 1), Set.of());
                         TunnelPlumbing.relayGateway().authorize(shell, router.hostKeyLine, others, other);
@@ -167,7 +164,7 @@ class HardenedRelayLifecycleIT {
                 try (RelayAgent next = RelayAgent.start(home, relay)) {
                     next.manager.restore(); // the next agent start
 
-                    assertThat(next.store.pendingRevocations()).isEmpty();
+                    assertThat(next.state().pendingRevocations()).isEmpty();
                     assertThat(routerKeys(relay)).doesNotContain("np:" + token).doesNotContain("np:" + orphan).contains("np:" + others);
                     assertThat(leased(relay, port)).isFalse();
                     assertThat(leased(relay, port + 1)).as("the crashed run's lease").isFalse();
@@ -198,8 +195,7 @@ class HardenedRelayLifecycleIT {
 
                     assertThat(b.state()).isEqualTo(TunnelState.UP);
                     assertThat(b.port()).isNotEqualTo(a.port());
-                    try (RemoteShell shell = two.transport.open(two.store.tunnels().getFirst().spec().relay().address(),
-                            Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY)) {
+                    try (RemoteShell shell = two.openAsAgent(two.state().tunnels().getFirst().spec().relay().address())) {
                         assertThat(TunnelPlumbing.identityProbe().verify(shell, b.port().orElseThrow(), routerB.hostKey(), Duration.ofSeconds(10)))
                                 .as("B's port reaches B").isInstanceOf(ProbeResult.Reached.class);
                         assertThat(TunnelPlumbing.identityProbe().verify(shell, a.port().orElseThrow(), keyA, Duration.ofSeconds(10)))

@@ -5,6 +5,8 @@ import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.ManagerSettings;
+import io.netpilot.core.NetPilot;
+import io.netpilot.core.NetPilotBuilder;
 import io.netpilot.core.PortRange;
 import io.netpilot.core.RelayEndpoint;
 import io.netpilot.core.RouterEndpoint;
@@ -14,27 +16,24 @@ import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelManager;
 import io.netpilot.core.TunnelManagers;
 import io.netpilot.core.TunnelSpec;
+import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.ssh.AgentKeys;
-import io.netpilot.ssh.SshProcessControllers;
 import io.netpilot.ssh.SshSettings;
 import io.netpilot.ssh.SshTransport;
-import io.netpilot.ssh.tunnel.TunnelPlumbing;
 import io.netpilot.state.NetPilotHome;
-import io.netpilot.state.StateStores;
 import io.netpilot.testkit.OpenSshRelay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * One run of an agent over a home, as the CLI wires it: the real SSH transport, the relay plumbing,
- * the JSON state store, the agent id from its key and the identity probe; test-sized timings. Closing
- * it is an agent that stops without cleaning up (its router processes run on under their leases).
- * Not thread-safe.
+ * One run of an agent over a home through the front door ({@link NetPilotBuilder#open()}: the lock, the
+ * JSON state store, the SSH transport, the agent id from its key, the identity probe), with test-sized
+ * timings and nothing restored or served by itself. Closing it is an agent that stops without cleaning
+ * up (its router processes run on under their leases). Not thread-safe.
  */
 final class RelayAgent implements AutoCloseable {
     static final ManagerSettings FAST = ManagerSettings.DEFAULTS
@@ -42,24 +41,17 @@ final class RelayAgent implements AutoCloseable {
             .withBackoff(Duration.ofMillis(300), Duration.ofSeconds(3), 0.1)
             .withConnectWait(Duration.ofSeconds(30), Duration.ofMillis(300));
 
-    final NetPilotHome home;
-    final SshTransport transport;
-    final StateStore store;
+    private final NetPilotBuilder builder;
+    private final NetPilot netpilot;
     final TunnelManager manager;
     final AgentId id;
-    private boolean closed;
+    private SshTransport ownClient;
 
-    private RelayAgent(NetPilotHome home, Duration identityInterval) {
-        this.home = home;
-        this.transport = SshTransport.start(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile()));
-        this.store = StateStores.open(home, Clock.systemUTC());
-        this.id = AgentId.of(transport.agentKeys().fingerprint().value());
-        this.manager = TunnelManagers.builder()
-                .connector(transport).launcher(TunnelPlumbing.launcher()).relayGateway(TunnelPlumbing.relayGateway())
-                .portAllocator(TunnelPlumbing.portAllocator()).probe(TunnelPlumbing.probe())
-                .processes(SshProcessControllers.create()).store(store)
-                .agentId(id).identityProbe(TunnelPlumbing.identityProbe()).identityCheckInterval(identityInterval)
-                .settings(FAST).build();
+    private RelayAgent(Path dir, Duration identityInterval) {
+        this.builder = NetPilot.builder().home(dir).settings(FAST).identityCheckInterval(identityInterval);
+        this.netpilot = builder.open();
+        this.manager = netpilot.manager();
+        this.id = netpilot.agentId();
     }
 
     /** An agent over the home in {@code dir}; its key may log in to the agent account of {@code relay}. */
@@ -74,11 +66,28 @@ final class RelayAgent implements AutoCloseable {
         String line = AgentKeys.loadOrCreate(home.agentKeyFile()).publicKeyLine().strip() + "\n";
         Files.writeString(keys, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         relay.run("chown " + relay.agent + ": " + keys + "; chmod 600 " + keys);
-        return new RelayAgent(home, identityInterval);
+        return new RelayAgent(dir, identityInterval);
     }
 
     String publicKeyLine() {
-        return transport.agentKeys().publicKeyLine();
+        return netpilot.agentPublicKey();
+    }
+
+    /** The home's state as its files hold it now (every change is written before it is told). */
+    StateStore state() {
+        return builder.readState();
+    }
+
+    /**
+     * A login to {@code address} with this agent's key and the host keys it pinned, on an SSH client of
+     * the test's own beside the agent's.
+     */
+    RemoteShell openAsAgent(SshAddress address) {
+        if (ownClient == null) {
+            NetPilotHome home = NetPilotHome.at(netpilot.home());
+            ownClient = SshTransport.start(SshSettings.defaults(home.knownHostsFile(), home.agentKeyFile()));
+        }
+        return ownClient.open(address, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY);
     }
 
     /** A tunnel to {@code router}'s own SSH server through {@code relay}'s two accounts, pinning new host keys. */
@@ -90,12 +99,13 @@ final class RelayAgent implements AutoCloseable {
         return new ConnectRequest(spec, Credentials.AGENT_KEY, Credentials.AGENT_KEY, HostKeyPolicy.ACCEPT_NEW);
     }
 
+    /** Closes the agent without its exit cleanup (an agent made by {@code open()} leaves router processes running). */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            manager.close();
-            transport.close();
+        if (ownClient != null) {
+            ownClient.close();
+            ownClient = null;
         }
+        netpilot.close();
     }
 }

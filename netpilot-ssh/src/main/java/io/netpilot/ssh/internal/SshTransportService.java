@@ -9,7 +9,6 @@ import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.IdentityProbe;
 import io.netpilot.core.spi.RelayGateway;
 import io.netpilot.core.spi.RemoteShell;
-import io.netpilot.core.spi.ShellConnector;
 import io.netpilot.core.spi.Transport;
 import io.netpilot.core.spi.TransportService;
 import io.netpilot.core.spi.TunnelLauncher;
@@ -26,64 +25,41 @@ import io.netpilot.ssh.tunnel.TunnelPlumbing;
  * thread-safe.
  */
 public final class SshTransportService implements TransportService {
+    private static final RemoteProcessController PROCESSES = SshInternals.processController();
+
     /** Made by {@link java.util.ServiceLoader}. */
     public SshTransportService() {}
 
     @Override
     public Transport start(Options options) {
         SshTransport ssh = SshTransport.start(SshSettings.defaults(options.knownHosts(), options.agentKey()));
-        return new MinaTransport(ssh, TunnelPlumbing.launcher(ClientKind.valueOf(options.routerClient().name())));
+        return new MinaTransport(ssh, TunnelPlumbing.launcher(ClientKind.valueOf(options.routerClient().name())),
+                TunnelPlumbing.relayGateway(), TunnelPlumbing.portAllocator(), TunnelPlumbing.probe(),
+                TunnelPlumbing.identityProbe(), PROCESSES);
     }
 
-    /** One transport with the shared stateless plumbing around it. */
-    private record MinaTransport(SshTransport ssh, TunnelLauncher launcher) implements Transport {
-        private static final RemoteProcessController PROCESSES = SshInternals.processController();
-
-        @Override
-        public ShellConnector connector() {
-            return ssh;
-        }
-
-        @Override
-        public RelayGateway relayGateway() {
-            return TunnelPlumbing.relayGateway();
-        }
-
-        @Override
-        public PortAllocator portAllocator() {
-            return TunnelPlumbing.portAllocator();
-        }
-
-        @Override
-        public EndToEndProbe probe() {
-            return TunnelPlumbing.probe();
-        }
-
-        @Override
-        public IdentityProbe identityProbe() {
-            return TunnelPlumbing.identityProbe();
-        }
-
-        @Override
-        public RemoteProcessController processes() {
-            return PROCESSES;
-        }
-
+    /**
+     * One transport: the SSH client (its {@code connector}) with the shared stateless plumbing around it;
+     * the components are the {@link Transport} accessors.
+     */
+    private record MinaTransport(SshTransport connector, TunnelLauncher launcher, RelayGateway relayGateway,
+            PortAllocator portAllocator, EndToEndProbe probe, IdentityProbe identityProbe, RemoteProcessController processes)
+            implements Transport {
         @Override
         public String agentPublicKey() {
-            return ssh.agentKeys().publicKeyLine();
+            return connector.agentKeys().publicKeyLine();
         }
 
         @Override
         public void installAgentKey(SshAddress router, Credentials.Password password, HostKeyPolicy policy) {
-            try (RemoteShell shell = ssh.open(router, password, policy)) {
+            try (RemoteShell shell = connector.open(router, password, policy)) {
                 RouterKeyInstaller.create().install(shell, agentPublicKey());
             }
         }
 
         @Override
         public void close() {
-            ssh.close();
+            connector.close();
         }
     }
 }

@@ -43,28 +43,16 @@ public final class NetPilotArchitecture {
             .allowEmptyShould(true);
 
     /** The SSH module does not see the state module. */
-    public static final ArchRule SSH_DOES_NOT_SEE_STATE = noClasses().that().resideInAPackage(SSH)
-            .should().dependOnClassesThat().resideInAPackage(STATE)
-            .because("ssh and state are independent implementations of core's interfaces, wired together only by the applications")
-            .allowEmptyShould(true);
+    public static final ArchRule SSH_DOES_NOT_SEE_STATE = independent(SSH, STATE);
 
     /** The state module does not see the SSH module. */
-    public static final ArchRule STATE_DOES_NOT_SEE_SSH = noClasses().that().resideInAPackage(STATE)
-            .should().dependOnClassesThat().resideInAPackage(SSH)
-            .because("ssh and state are independent implementations of core's interfaces, wired together only by the applications")
-            .allowEmptyShould(true);
+    public static final ArchRule STATE_DOES_NOT_SEE_SSH = independent(STATE, SSH);
 
     /** Nothing depends on the command-line application. */
-    public static final ArchRule NOTHING_DEPENDS_ON_CLI = noClasses().that().resideOutsideOfPackage(CLI)
-            .should().dependOnClassesThat().resideInAPackage(CLI)
-            .because("cli is an application at the top of the graph; shared code belongs in core, ssh or state")
-            .allowEmptyShould(true);
+    public static final ArchRule NOTHING_DEPENDS_ON_CLI = application(CLI, "cli");
 
     /** Nothing depends on the desktop application. */
-    public static final ArchRule NOTHING_DEPENDS_ON_DESKTOP = noClasses().that().resideOutsideOfPackage(DESKTOP)
-            .should().dependOnClassesThat().resideInAPackage(DESKTOP)
-            .because("desktop is an application at the top of the graph; shared code belongs in core, ssh or state")
-            .allowEmptyShould(true);
+    public static final ArchRule NOTHING_DEPENDS_ON_DESKTOP = application(DESKTOP, "desktop");
 
     /** Only the command-line application writes to the console; everything else logs through SLF4J. */
     public static final ArchRule ONLY_CLI_WRITES_TO_CONSOLE = noClasses().that().resideOutsideOfPackage(CLI)
@@ -106,8 +94,23 @@ public final class NetPilotArchitecture {
             .because("presentation models hold state and fire changes; Swing stays in the view classes")
             .allowEmptyShould(true);
 
-    /** Every rule above, in one. */
-    public static final ArchRule ALL = CompositeArchRule.of(List.of(
+    /** {@code module} does not see {@code other}: both implement core's interfaces. */
+    private static ArchRule independent(String module, String other) {
+        return noClasses().that().resideInAPackage(module)
+                .should().dependOnClassesThat().resideInAPackage(other)
+                .because("ssh and state are independent implementations of core's interfaces, wired together only by the applications")
+                .allowEmptyShould(true);
+    }
+
+    /** Nothing outside {@code packages} depends on them: the application {@code name} is at the top of the graph. */
+    private static ArchRule application(String packages, String name) {
+        return noClasses().that().resideOutsideOfPackage(packages)
+                .should().dependOnClassesThat().resideInAPackage(packages)
+                .because(name + " is an application at the top of the graph; shared code belongs in core, ssh or state")
+                .allowEmptyShould(true);
+    }
+
+    private static final List<ArchRule> RULES = List.of(
             CORE_IS_TRANSPORT_FREE,
             SSH_DOES_NOT_SEE_STATE,
             STATE_DOES_NOT_SEE_SSH,
@@ -116,7 +119,10 @@ public final class NetPilotArchitecture {
             ONLY_CLI_WRITES_TO_CONSOLE,
             NO_MODULE_CYCLES,
             INTERNALS_STAY_IN_THEIR_MODULE,
-            PRESENTATION_IS_SWING_FREE)).allowEmptyShould(true);
+            PRESENTATION_IS_SWING_FREE);
+
+    /** Every rule above, in one. */
+    public static final ArchRule ALL = CompositeArchRule.of(RULES).allowEmptyShould(true);
 
     private NetPilotArchitecture() {}
 
@@ -128,16 +134,7 @@ public final class NetPilotArchitecture {
 
     /** Every rule, one by one (for reporting each separately). */
     public static List<ArchRule> rules() {
-        return List.of(
-                CORE_IS_TRANSPORT_FREE,
-                SSH_DOES_NOT_SEE_STATE,
-                STATE_DOES_NOT_SEE_SSH,
-                NOTHING_DEPENDS_ON_CLI,
-                NOTHING_DEPENDS_ON_DESKTOP,
-                ONLY_CLI_WRITES_TO_CONSOLE,
-                NO_MODULE_CYCLES,
-                INTERNALS_STAY_IN_THEIR_MODULE,
-                PRESENTATION_IS_SWING_FREE);
+        return RULES;
     }
 
     /**
