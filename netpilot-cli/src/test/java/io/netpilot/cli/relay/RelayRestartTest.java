@@ -40,7 +40,7 @@ class RelayRestartTest {
                 DbclientRouter router = DbclientRouter.start(dir.resolve("router"), DbclientRouter.freePort(), agent.publicKeyLine())) {
             TunnelSnapshot up = agent.manager.connect(RelayAgent.request(router, relay, new PortRange(base, base + 9)));
             int port = up.port().orElseThrow();
-            CleanupToken token = agent.store.tunnel(up.id()).orElseThrow().token().orElseThrow();
+            CleanupToken token = agent.state().tunnel(up.id()).orElseThrow().token().orElseThrow();
             String supervisor = router.supervisorPid(token.value()).orElseThrow();
             List<TunnelState> states = new CopyOnWriteArrayList<>();
             Subscription subscription = agent.manager.subscribe(e -> {
