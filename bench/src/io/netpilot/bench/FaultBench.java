@@ -102,8 +102,19 @@ public final class FaultBench {
         return v < 0 ? "not within" : v + " ms";
     }
 
-    /** One outage; returns {netpilot detect, netpilot heal->traffic, autossh detect, autossh heal->traffic} in ms, -1 for never. */
-    private static long[] run(String routerKind, Duration outage, Path autossh, Path keygen, Path dir) throws Exception {
+    /**
+     * One router and relay with the faulty link between them, an agent with one tunnel through it, and
+     * autossh's tunnel beside it through the same link, both carrying the router's banner.
+     */
+    private record Scene(EmbeddedRouter router, FaultyLink link, NetPilot agent, TunnelId id, int npPort, int basePort, Process base) {}
+
+    /** What runs in a {@link Scene}. */
+    private interface Play {
+        long[] in(Scene scene) throws Exception;
+    }
+
+    /** Sets a scene up in {@code dir}, plays {@code play} in it, then ends every process of it. */
+    private static long[] staged(String routerKind, Path autossh, Path keygen, Path dir, Play play) throws Exception {
         boolean dbclient = routerKind.equals("dbclient");
         EmbeddedRouter.Flavour flavour = dbclient ? EmbeddedRouter.Flavour.BUSYBOX : EmbeddedRouter.Flavour.PROCPS;
         try (EmbeddedRelay relay = EmbeddedRelay.start(dir.resolve("relay"));
@@ -115,44 +126,14 @@ public final class FaultBench {
                 relay.authorize(agent.agentPublicKey());
                 router.authorize(agent.agentPublicKey());
                 var up = agent.connect(LifecycleBench.request(router.address(), relayAddress));
-                TunnelId id = up.id();
-                int npPort = up.port().orElseThrow();
                 int basePort = LifecycleBench.freePort();
                 Process base = startAutossh(autossh, keygen, relay, link.port(), basePort, router.port(), dir.resolve("baseline"));
                 try {
-                    LifecycleBench.awaitBanner(npPort);
+                    LifecycleBench.awaitBanner(up.port().orElseThrow());
                     LifecycleBench.awaitBanner(basePort);
-                    long baseSsh = sshChild(base);
-
-                    link.blackhole();
-                    long t0 = System.nanoTime();
-                    long npDetect = -1;
-                    long baseDetect = -1;
-                    long end = t0 + outage.toNanos();
-                    while (System.nanoTime() < end) {
-                        if (npDetect < 0 && !(agent.manager().tunnel(id).orElseThrow().state() instanceof TunnelState.Up)) {
-                            npDetect = LifecycleBench.millisSince(t0);
-                        }
-                        if (baseDetect < 0 && sshChild(base) != baseSsh) {
-                            baseDetect = LifecycleBench.millisSince(t0);
-                        }
-                        Thread.sleep(20);
-                    }
-                    link.heal();
-                    long t1 = System.nanoTime();
-                    long npTraffic = -1;
-                    long baseTraffic = -1;
-                    while ((npTraffic < 0 || baseTraffic < 0) && System.nanoTime() - t1 < AFTER_HEAL.toNanos()) {
-                        if (npTraffic < 0 && banner(npPort)) {
-                            npTraffic = LifecycleBench.millisSince(t1);
-                        }
-                        if (baseTraffic < 0 && banner(basePort)) {
-                            baseTraffic = LifecycleBench.millisSince(t1);
-                        }
-                        Thread.sleep(10);
-                    }
-                    agent.disconnect(id);
-                    return new long[] {npDetect, npTraffic, baseDetect, baseTraffic};
+                    long[] result = play.in(new Scene(router, link, agent, up.id(), up.port().orElseThrow(), basePort, base));
+                    agent.disconnect(up.id());
+                    return result;
                 } finally {
                     base.descendants().forEach(ProcessHandle::destroyForcibly);
                     base.destroyForcibly();
@@ -160,92 +141,100 @@ public final class FaultBench {
                 }
             }
         }
+    }
+
+    /** One outage; returns {netpilot detect, netpilot heal->traffic, autossh detect, autossh heal->traffic} in ms, -1 for never. */
+    private static long[] run(String routerKind, Duration outage, Path autossh, Path keygen, Path dir) throws Exception {
+        return staged(routerKind, autossh, keygen, dir, scene -> {
+            long baseSsh = sshChild(scene.base());
+            scene.link().blackhole();
+            long t0 = System.nanoTime();
+            long npDetect = -1;
+            long baseDetect = -1;
+            long end = t0 + outage.toNanos();
+            while (System.nanoTime() < end) {
+                if (npDetect < 0 && !(scene.agent().manager().tunnel(scene.id()).orElseThrow().state() instanceof TunnelState.Up)) {
+                    npDetect = LifecycleBench.millisSince(t0);
+                }
+                if (baseDetect < 0 && sshChild(scene.base()) != baseSsh) {
+                    baseDetect = LifecycleBench.millisSince(t0);
+                }
+                Thread.sleep(20);
+            }
+            scene.link().heal();
+            long[] traffic = untilTraffic(scene, () -> { });
+            return new long[] {npDetect, traffic[0], baseDetect, traffic[1]};
+        });
+    }
+
+    /** From now (a heal) until each relay port carries the banner: {NetPilot ms, autossh ms}, -1 for never; {@code meanwhile} runs each round. */
+    private static long[] untilTraffic(Scene scene, Runnable meanwhile) throws InterruptedException {
+        long t1 = System.nanoTime();
+        long npTraffic = -1;
+        long baseTraffic = -1;
+        while ((npTraffic < 0 || baseTraffic < 0) && System.nanoTime() - t1 < AFTER_HEAL.toNanos()) {
+            if (npTraffic < 0 && banner(scene.npPort())) {
+                npTraffic = LifecycleBench.millisSince(t1);
+            }
+            if (baseTraffic < 0 && banner(scene.basePort())) {
+                baseTraffic = LifecycleBench.millisSince(t1);
+            }
+            meanwhile.run();
+            Thread.sleep(10);
+        }
+        return new long[] {npTraffic, baseTraffic};
     }
 
     /**
      * The link reset (every connection through it gets an RST, new ones are refused for 1 s) and healed for
      * 2 s, again and again for {@code span}, then healed for good. Returns {resets, NetPilot's router client
-     * starts (ssh or dbclient processes seen on the router, polled every 20 ms), relaunches by the agent, reconnects in its metrics, NetPilot
-     * heal->traffic ms, autossh's ssh starts, autossh heal->traffic ms}.
+     * starts (ssh or dbclient processes seen on the router, polled every 20 ms), relaunches by the agent,
+     * reconnects in its metrics, NetPilot heal->traffic ms, autossh's ssh starts, autossh heal->traffic ms}.
      */
     private static long[] flap(String routerKind, Duration span, Path autossh, Path keygen, Path dir) throws Exception {
-        boolean dbclient = routerKind.equals("dbclient");
-        EmbeddedRouter.Flavour flavour = dbclient ? EmbeddedRouter.Flavour.BUSYBOX : EmbeddedRouter.Flavour.PROCPS;
-        try (EmbeddedRelay relay = EmbeddedRelay.start(dir.resolve("relay"));
-                EmbeddedRouter router = EmbeddedRouter.start(flavour, dir.resolve("router"));
-                FaultyLink link = FaultyLink.sparingThisProcess(0, "127.0.0.1", relay.port())) {
-            SshAddress relayAddress = new SshAddress(relay.address().user(), "127.0.0.1", link.port());
-            try (NetPilot agent = NetPilot.builder().home(dir.resolve("home"))
-                    .routerClient(dbclient ? RouterClient.DBCLIENT : RouterClient.AUTO).open()) {
-                relay.authorize(agent.agentPublicKey());
-                router.authorize(agent.agentPublicKey());
-                java.util.concurrent.atomic.AtomicLong relaunches = new java.util.concurrent.atomic.AtomicLong();
-                agent.subscribe(e -> {
-                    if (e instanceof io.netpilot.core.TunnelEvent.StateChanged c && c.to() instanceof TunnelState.Recovering
-                            && c.to().reason().orElse("").contains("relaunching")) {
-                        relaunches.incrementAndGet();
-                    }
-                });
-                var up = agent.connect(LifecycleBench.request(router.address(), relayAddress));
-                TunnelId id = up.id();
-                int npPort = up.port().orElseThrow();
-                int basePort = LifecycleBench.freePort();
-                Process base = startAutossh(autossh, keygen, relay, link.port(), basePort, router.port(), dir.resolve("baseline"));
-                try {
-                    LifecycleBench.awaitBanner(npPort);
-                    LifecycleBench.awaitBanner(basePort);
-                    java.util.Set<Long> routerClients = new java.util.HashSet<>();
-                    clients(router, routerClients);
-                    int clientsBefore = routerClients.size();
-                    java.util.Set<Long> sshs = new java.util.HashSet<>(List.of(sshChild(base)));
-                    long resets = 0;
-                    long end = System.nanoTime() + span.toNanos();
-                    while (true) {
-                        link.cut();
-                        resets++;
-                        watch(base, sshs, router, routerClients, Duration.ofSeconds(1));
-                        if (System.nanoTime() >= end) {
-                            break;
-                        }
-                        link.heal();
-                        watch(base, sshs, router, routerClients, Duration.ofSeconds(2));
-                    }
-                    link.heal(); // for good: the last reset's heal is the one timed
-                    long t1 = System.nanoTime();
-                    long npTraffic = -1;
-                    long baseTraffic = -1;
-                    while ((npTraffic < 0 || baseTraffic < 0) && System.nanoTime() - t1 < AFTER_HEAL.toNanos()) {
-                        if (npTraffic < 0 && banner(npPort)) {
-                            npTraffic = LifecycleBench.millisSince(t1);
-                        }
-                        if (baseTraffic < 0 && banner(basePort)) {
-                            baseTraffic = LifecycleBench.millisSince(t1);
-                        }
-                        sshs.add(sshChild(base));
-                        clients(router, routerClients);
-                        Thread.sleep(10);
-                    }
-                    sshs.remove(-1L);
-                    long reconnects = agent.manager().tunnel(id).orElseThrow().metrics().reconnects();
-                    long starts = routerClients.size() - clientsBefore;
-                    agent.disconnect(id);
-                    return new long[] {resets, starts, relaunches.get(), reconnects, npTraffic, sshs.size() - 1, baseTraffic};
-                } finally {
-                    base.descendants().forEach(ProcessHandle::destroyForcibly);
-                    base.destroyForcibly();
-                    base.waitFor(5, TimeUnit.SECONDS);
+        java.util.concurrent.atomic.AtomicLong relaunches = new java.util.concurrent.atomic.AtomicLong();
+        return staged(routerKind, autossh, keygen, dir, scene -> {
+            scene.agent().subscribe(e -> {
+                if (e instanceof io.netpilot.core.TunnelEvent.StateChanged c && c.to() instanceof TunnelState.Recovering
+                        && c.to().reason().orElse("").contains("relaunching")) {
+                    relaunches.incrementAndGet();
                 }
+            });
+            java.util.Set<Long> routerClients = new java.util.HashSet<>();
+            clients(scene.router(), routerClients);
+            int clientsBefore = routerClients.size();
+            java.util.Set<Long> sshs = new java.util.HashSet<>(List.of(sshChild(scene.base())));
+            long resets = 0;
+            long end = System.nanoTime() + span.toNanos();
+            while (true) {
+                scene.link().cut();
+                resets++;
+                watch(scene, sshs, routerClients, Duration.ofSeconds(1));
+                if (System.nanoTime() >= end) {
+                    break;
+                }
+                scene.link().heal();
+                watch(scene, sshs, routerClients, Duration.ofSeconds(2));
             }
-        }
+            scene.link().heal(); // for good: the last reset's heal is the one timed
+            long[] traffic = untilTraffic(scene, () -> {
+                sshs.add(sshChild(scene.base()));
+                clients(scene.router(), routerClients);
+            });
+            sshs.remove(-1L);
+            long reconnects = scene.agent().manager().tunnel(scene.id()).orElseThrow().metrics().reconnects();
+            return new long[] {resets, routerClients.size() - clientsBefore, relaunches.get(), reconnects, traffic[0], sshs.size() - 1,
+                traffic[1]};
+        });
     }
 
     /** Notes every ssh autossh starts and every client the router starts, for {@code span}. */
-    private static void watch(Process autossh, java.util.Set<Long> seen, EmbeddedRouter router, java.util.Set<Long> routerClients,
-            Duration span) throws InterruptedException {
+    private static void watch(Scene scene, java.util.Set<Long> seen, java.util.Set<Long> routerClients, Duration span)
+            throws InterruptedException {
         long end = System.nanoTime() + span.toNanos();
         while (System.nanoTime() < end) {
-            seen.add(sshChild(autossh));
-            clients(router, routerClients);
+            seen.add(sshChild(scene.base()));
+            clients(scene.router(), routerClients);
             Thread.sleep(20);
         }
     }
