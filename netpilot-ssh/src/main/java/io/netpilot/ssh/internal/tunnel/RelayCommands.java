@@ -41,7 +41,9 @@ final class RelayCommands {
     record Proc(int pid, int ppid, String args) {}
 
     /** {@code ps} with a parent column: procps takes {@code -e}, busybox ignores it. */
-    static final String PS = "ps -eo pid,ppid,args 2>/dev/null || ps -o pid,ppid,args";
+    // -ww: a session's token is the last word of its command line, which procps cuts at the width COLUMNS
+    // asks for (a relay account's profile may set it); busybox has no -ww and falls back.
+    static final String PS = "ps -ww -eo pid,ppid,args 2>/dev/null || ps -o pid,ppid,args";
 
     static List<Proc> processes(String psOutput) {
         List<Proc> procs = new ArrayList<>();

@@ -54,7 +54,7 @@ final class RelayScripts {
      * Prints {@code PID PPID} of every live forced command carrying token {@code $1}: the
      * {@code sh -c ...} whose arguments end in the token and whose parent is still its session.
      */
-    static final String FORCED_OF = "fc() { { ps -eo pid,ppid,args 2>/dev/null || ps -o pid,ppid,args; } | "
+    static final String FORCED_OF = "fc() { { ps -ww -eo pid,ppid,args 2>/dev/null || ps -o pid,ppid,args; } | "
             + "while read -r p pp a; do case $a in \"sh -c \"*\" $1\") [ \"$pp\" != 1 ] && echo \"$p $pp\";; esac; done; }; ";
 
     /** Signals the sessions of token {@code $1} (works when this account owns them; harmless when not). */
