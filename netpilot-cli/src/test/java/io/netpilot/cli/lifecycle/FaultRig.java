@@ -54,6 +54,8 @@ final class FaultRig implements AutoCloseable {
     final TunnelId id;
     final int port;
     final List<String> states = new CopyOnWriteArrayList<>();
+    /** Every state it went through with its reason, for a failing assertion to tell what happened. */
+    final List<String> history = new CopyOnWriteArrayList<>();
     private final Subscription subscription;
 
     /** A rig in {@code dir} with one tunnel up; closing it closes everything. */
@@ -86,6 +88,7 @@ final class FaultRig implements AutoCloseable {
         this.subscription = agent.manager().subscribe(e -> {
             if (e instanceof TunnelEvent.StateChanged c) {
                 states.add(c.to().name());
+                history.add(c.to().name() + c.to().reason().map(r -> " (" + r + ")").orElse(""));
             }
         });
         TunnelSnapshot up = agent.manager().connect(new ConnectRequest(spec, Credentials.AGENT_KEY, Credentials.AGENT_KEY,

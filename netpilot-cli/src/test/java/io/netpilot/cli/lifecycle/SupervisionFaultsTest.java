@@ -54,7 +54,7 @@ class SupervisionFaultsTest {
             Duration heal = f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
 
             assertThat(held.roundTrip("after the blip")).as("the held connection survived").isEqualTo("after the blip");
-            assertThat(f.supervisorPid()).as("nothing relaunched").isEqualTo(supervisor);
+            assertThat(f.supervisorPid()).as("nothing relaunched; states: %s", f.history).isEqualTo(supervisor);
             assertThat(f.token()).isEqualTo(token);
             assertThat(f.states).containsSubsequence("DEGRADED", "UP").doesNotContain("RECOVERING");
             f.endLosingNothing(String.format("blip %d ms (%s/%s): detected in %d ms, UP %d ms after the heal", outage, flavour, client,
@@ -98,7 +98,8 @@ class SupervisionFaultsTest {
             f.awaitTraffic(GENEROUS);
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
 
-            assertThat(f.supervisorPid()).as("its supervisor reconnected by itself; nothing relaunched").isEqualTo(supervisor);
+            assertThat(f.supervisorPid()).as("its supervisor reconnected by itself; nothing relaunched; states: %s", f.history)
+                    .isEqualTo(supervisor);
             TunnelMetrics m = f.snapshot().metrics();
             assertThat(m.reconnects()).as("reconnects, bounded by the resets").isBetween(0, 6);
             assertThat(m.rttMin().orElseThrow()).isLessThanOrEqualTo(m.rttSmoothed().orElseThrow().plusMillis(1));
@@ -163,7 +164,7 @@ class SupervisionFaultsTest {
 
             Duration back = f.awaitTraffic(GENEROUS);
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
-            assertThat(f.supervisorPid()).as("reclaimed without a relaunch").isEqualTo(supervisor);
+            assertThat(f.supervisorPid()).as("reclaimed without a relaunch; states: %s", f.history).isEqualTo(supervisor);
             f.endLosingNothing(String.format("stale listener: traffic back after %d ms", back.toMillis()));
         }
     }
