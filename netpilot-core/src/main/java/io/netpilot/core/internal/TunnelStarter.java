@@ -44,7 +44,8 @@ record TunnelStarter(TunnelLauncher launcher, RelayGateway gateway, RouterIdenti
     private static final Pattern SUPERVISOR_LINE = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\S+ \\[\\d+\\] ");
     /** What OpenSSH, dropbear and autossh log when the relay refuses the {@code -R} listener. */
     private static final Pattern BIND_FAILURE = Pattern.compile(
-            "(?i)(remote port forwarding failed|address already in use|cannot listen to port|port forwarding failed)");
+            "(?i)(remote port forwarding failed|address already in use|cannot listen to port|port forwarding failed"
+                    + "|remote tcp forward request failed)"); // the last is dbclient's
     /** How often the router's log is read for a bind failure while the probe is polled. */
     private static final Duration INSPECT_EVERY = Duration.ofSeconds(1);
     /** The pause between connect probes at first, while a tunnel usually comes up. */

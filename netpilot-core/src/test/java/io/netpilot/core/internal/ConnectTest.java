@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConnectTest {
     private final Harness h = new Harness();
@@ -125,10 +126,12 @@ class ConnectTest {
         assertThat(h.store.routerConnections()).extracting(RouterConnection::failures).containsExactly(1L);
     }
 
-    @Test
-    void aPortTakenRightAfterItsLeaseFallsBackToAnotherAndSaysSo() {
+    @ParameterizedTest(name = "dbclient: {0}")
+    @ValueSource(booleans = {false, true})
+    void aPortTakenRightAfterItsLeaseFallsBackToAnotherAndSaysSo(boolean dbclient) {
         TunnelManager m = h.manager();
         h.world.relay.takenRightAfterLease.add(20000);
+        h.world.router("r1.example").dbclient = dbclient; // each client says "refused" in its own words
 
         TunnelSnapshot up = m.connect(h.request("r1.example"));
 
@@ -145,6 +148,8 @@ class ConnectTest {
                     assertThat(p.oldPort()).isEqualTo(20000);
                     assertThat(p.newPort()).isEqualTo(20001);
                     assertThat(p.why()).contains("20000");
+                    assertThat(p.why()).as("read from the client's own words at once, not found after the probe wait")
+                            .contains("refused to let the router listen");
                 }));
     }
 

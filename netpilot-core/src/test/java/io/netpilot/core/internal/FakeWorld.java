@@ -129,6 +129,8 @@ final class FakeWorld {
         final List<RemoteProcess> legacy = new ArrayList<>();
         final AtomicInteger renewals = new AtomicInteger();
         final AtomicInteger failLaunches = new AtomicInteger();
+        /** Its client is dropbear's dbclient (the OpenWrt default), which words a refused listener its own way. */
+        volatile boolean dbclient;
 
         /** The router's host key; a test may swap it (another router answering at the same address). */
         volatile String hostKey;
@@ -355,7 +357,8 @@ final class FakeWorld {
                 if (!r.routerKey().equals(relay.authorized.get(plan.token()))) {
                     s.log = "Permission denied (publickey).";
                 } else if (relay.listeners.containsKey(port)) {
-                    s.log = "Error: remote port forwarding failed for listen port " + port;
+                    s.log = r.dbclient ? "Remote TCP forward request failed (port " + port + " -> 127.0.0.1:22)"
+                            : "Error: remote port forwarding failed for listen port " + port;
                 } else {
                     relay.listeners.put(port, plan.token());
                 }
