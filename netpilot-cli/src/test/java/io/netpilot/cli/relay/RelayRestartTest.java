@@ -34,7 +34,7 @@ class RelayRestartTest {
 
     @Test
     void aRelayRestartedLikeARebootEndsEverySessionAndTheTunnelComesBackOnItsPort() throws Exception {
-        int base = 47000 + (int) (ProcessHandle.current().pid() % 50) * 20; // apart from HardenedRelayLifecycleIT's 44000-46999
+        int base = 26000 + (int) (ProcessHandle.current().pid() % 50) * 20; // below the ephemeral range, apart from HardenedRelayLifecycleIT's
         try (OpenSshRelay relay = OpenSshRelay.start(dir.resolve("relay"));
                 RelayAgent agent = RelayAgent.start(dir.resolve("home"), relay);
                 DbclientRouter router = DbclientRouter.start(dir.resolve("router"), DbclientRouter.freePort(), agent.publicKeyLine())) {
