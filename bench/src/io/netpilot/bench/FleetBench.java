@@ -112,8 +112,12 @@ public final class FleetBench {
         }
         relay.authorize(key);
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + xmx,
-                "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", ""),
-                "-p", System.getProperty("jdk.module.path"), "-m", "io.netpilot.bench/io.netpilot.bench.FleetAgent",
+                "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "")));
+        String extra = System.getenv().getOrDefault("NETPILOT_FLEET_AGENT_OPTS", "").replace("{size}", Integer.toString(routers.size()));
+        if (!extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+"))); // e.g. -XX:StartFlightRecording=filename=/tmp/fleet-{size}.jfr
+        }
+        cmd.addAll(List.of("-p", System.getProperty("jdk.module.path"), "-m", "io.netpilot.bench/io.netpilot.bench.FleetAgent",
                 home.toString(), relay.address().toString()));
         for (EmbeddedRouter router : routers) {
             router.authorize(key);
