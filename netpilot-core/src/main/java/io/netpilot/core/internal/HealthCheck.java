@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>A record only to hold its collaborators, not a value.
  */
 record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, RouterIdentity identity, BringUp bringUp,
-        Recorder recorder, StateStore store, ManagerSettings settings) {
+        Recorder recorder, StateStore store, Heartbeats heartbeats, ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
 
     /** One probe (and a lease renewal when due). Returns whether the tunnel answered. */
@@ -65,10 +65,12 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
                         .orElseGet(() -> reached.roundTrip().compareTo(settings.slowProbe()) > 0
                                 ? new TunnelState.Degraded("probes are slow (over " + settings.slowProbe() + ")")
                                 : TunnelState.UP);
-                boolean changed = !rec.state().equals(next);
-                if (changed || t.heartbeatDue(now, settings.heartbeatPersistInterval())) {
+                if (!rec.state().equals(next)) {
                     store.updateTunnel(t.id(), r -> r.withHeartbeat(now).withState(next));
-                    t.heartbeatPersisted(now);
+                    heartbeats.written(t.id());
+                } else {
+                    heartbeats.passed(t.id(), now); // written with the fleet's, not a file write per tunnel
+                    heartbeats.writeIfDue(now);
                 }
                 t.recorded(rec.withHeartbeat(now).withState(next));
                 recorder.announce(t, next);

@@ -44,7 +44,6 @@ final class Tunnel {
 
     // Guarded by the lock.
     private Instant leaseRenewedAt;
-    private Instant heartbeatPersistedAt = Instant.EPOCH;
     private Optional<String> leaseProblem = Optional.empty();
     private int failures;
     private String lastProbeFailure = "";
@@ -168,7 +167,7 @@ final class Tunnel {
         return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
     }
 
-    /** It came up (launched, relaunched or adopted) at {@code now}: its lease, heartbeat and failure count start over. */
+    /** It came up (launched, relaunched or adopted) at {@code now}: its lease and failure count start over. */
     void cameUp(Instant now, Duration rtt) {
         guarded();
         failures = 0;
@@ -176,7 +175,6 @@ final class Tunnel {
         nextAttempt = Optional.empty();
         stats.passed(now, rtt);
         leaseRenewedAt = now;
-        heartbeatPersistedAt = now;
         leaseProblem = Optional.empty();
         lastRtt = Optional.of(rtt);
     }
@@ -251,15 +249,6 @@ final class Tunnel {
     /** Why renewing its lease failed last time, while it fails. */
     Optional<String> leaseProblem() {
         return leaseProblem;
-    }
-
-    boolean heartbeatDue(Instant now, Duration every) {
-        return Duration.between(heartbeatPersistedAt, now).compareTo(every) >= 0;
-    }
-
-    void heartbeatPersisted(Instant now) {
-        guarded();
-        heartbeatPersistedAt = now;
     }
 
     /** Its router session, opened now when it has none or it closed. */
