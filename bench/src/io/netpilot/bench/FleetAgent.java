@@ -27,7 +27,7 @@ import java.util.concurrent.Future;
  * the agent's alone (the embedded relay and routers run in the bench's JVM). Opens an agent through the
  * front door on HOME, connects one tunnel per router (8 at a time), then supervises them until told to
  * stop. Talks on stdout/stdin, one line each:
- * {@code FAILED i why} (tunnel i could not connect), {@code READY n ms i=TUNNEL,...}, {@code BACK TUNNEL} (it came back UP), {@code LEFT TUNNEL STATE} (a tunnel's state left UP, from the
+ * {@code FAILED i why} (tunnel i could not connect), {@code READY n ms i=TUNNEL,...}, {@code BACK TUNNEL} (it came back UP), {@code LEFT TUNNEL STATE REASON} (a tunnel's state left UP, from the
  * events API), {@code HEAP used committed} (bytes, after a full GC, on {@code heap}), and on {@code stop}
  * the exit cleanup ({@link NetPilot#stopTunnels}) and exit.
  *
@@ -52,7 +52,7 @@ public final class FleetAgent {
         try (NetPilot agent = NetPilot.builder().home(home).settings(settings).open()) {
             agent.subscribe(e -> {
                 if (e instanceof TunnelEvent.StateChanged c && c.from() instanceof TunnelState.Up && !(c.to() instanceof TunnelState.Up)) {
-                    say("LEFT " + c.tunnel() + " " + c.to().name());
+                    say("LEFT " + c.tunnel() + " " + c.to().name() + " " + c.to().reason().orElse(""));
                 } else if (e instanceof TunnelEvent.StateChanged c && !(c.from() instanceof TunnelState.Up) && c.to() instanceof TunnelState.Up) {
                     say("BACK " + c.tunnel());
                 }

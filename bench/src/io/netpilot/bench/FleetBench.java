@@ -153,7 +153,9 @@ public final class FleetBench {
             long ticks1 = cpuTicks(agent.pid());
             double wallS = (System.nanoTime() - t0) / 1e9;
             double cpu = 100.0 * (ticks1 - ticks0) / CLK_TCK / wallS;
-            double flaps = drain(lines).stream().filter(l -> l.text().startsWith("LEFT ")).count();
+            List<Line> left = drain(lines).stream().filter(l -> l.text().startsWith("LEFT ")).toList();
+            double flaps = left.size();
+            left.stream().limit(3).forEach(l -> System.out.println("    flap: " + l.text()));
             double threads = status(agent.pid(), "Threads:");
             double rssMb = status(agent.pid(), "VmRSS:") / 1024;
             to.println("heap");

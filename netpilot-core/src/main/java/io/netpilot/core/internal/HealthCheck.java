@@ -39,8 +39,11 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         Recorder recorder, StateStore store, Heartbeats heartbeats, ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
 
-    /** One probe (and a lease renewal when due). Returns whether the tunnel answered. */
-    boolean check(Tunnel t) {
+    /**
+     * One probe, allowed {@code timeout} (an identity check, when due, takes its own), and a lease
+     * renewal when due. Returns whether the tunnel answered.
+     */
+    boolean check(Tunnel t, Duration timeout) {
         TunnelRecord rec = t.record();
         TunnelSpec spec = rec.spec();
         int port = rec.port().orElseThrow();
@@ -48,7 +51,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         boolean relayDown = false;
         try {
             RemoteShell relay = t.relay(connector);
-            result = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, () -> t.router(connector)));
+            result = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, timeout, () -> t.router(connector)));
         } catch (HostUnreachableException e) {
             t.dropRelay();
             result = new ProbeResult.Unreached(e.getMessage());
@@ -155,7 +158,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         if (!status.alive()) {
             return Diagnosis.RELAUNCH;
         }
-        ProbeResult again = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, () -> router));
+        ProbeResult again = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, settings.probeTimeout(), () -> router));
         if (again instanceof ProbeResult.Reached reached) {
             LOG.info("tunnel {} answers again by itself", t.id());
             recorder.up(t, reached, false);

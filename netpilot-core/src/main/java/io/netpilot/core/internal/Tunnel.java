@@ -4,6 +4,7 @@ import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.LoginKeys;
+import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.HostUnreachableException;
 import io.netpilot.core.NetPilotException;
 import io.netpilot.core.SshAddress;
@@ -148,6 +149,12 @@ final class Tunnel {
     /** Its measurements now, for a metrics event. */
     io.netpilot.core.TunnelMetrics metrics() {
         return stats.metrics(since);
+    }
+
+    /** When and how patiently it is probed next, after what its last probe saw ({@link Cadence}). */
+    Cadence cadence(ManagerSettings settings) {
+        guarded();
+        return Cadence.of(settings, state, failures == 0, stats.smoothedRtt());
     }
 
     /** When the next expensive repair may run, while one waits; shown in snapshots. */
