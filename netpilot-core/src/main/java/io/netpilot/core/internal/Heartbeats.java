@@ -61,7 +61,7 @@ final class Heartbeats {
             for (TunnelId id : pending.keySet()) {
                 Instant at = pending.remove(id);
                 if (at != null) {
-                    changes.put(id, r -> r.lastHeartbeat().filter(h -> !h.isBefore(at)).isPresent() ? r : r.withHeartbeat(at));
+                    changes.put(id, r -> newer(r, at) ? r.withHeartbeat(at) : r);
                 }
             }
             lastWrite = now;
@@ -71,5 +71,10 @@ final class Heartbeats {
         } finally {
             writing.unlock();
         }
+    }
+
+    /** Whether {@code at} is news for {@code r}: later than its heartbeat, and not from before it was (re)established. */
+    private static boolean newer(TunnelRecord r, Instant at) {
+        return r.lastHeartbeat().map(at::isAfter).orElse(true) && r.established().map(e -> !at.isBefore(e)).orElse(true);
     }
 }
