@@ -1,5 +1,6 @@
 package io.netpilot.bench;
 
+import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.NetPilot;
 import io.netpilot.core.PortRange;
 import io.netpilot.core.PortUnavailableException;
@@ -13,6 +14,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -25,11 +27,12 @@ import java.util.concurrent.Future;
  * the agent's alone (the embedded relay and routers run in the bench's JVM). Opens an agent through the
  * front door on HOME, connects one tunnel per router (8 at a time), then supervises them until told to
  * stop. Talks on stdout/stdin, one line each:
- * {@code FAILED i why} (tunnel i could not connect), {@code READY n ms i=TUNNEL,...}, {@code BACK TUNNEL} (it came back UP), {@code LEFT TUNNEL STATE} (a tunnel's state left UP, from the
+ * {@code FAILED i why} (tunnel i could not connect), {@code READY n ms i=TUNNEL,...}, {@code BACK TUNNEL} (it came back UP), {@code LEFT TUNNEL STATE REASON} (a tunnel's state left UP, from the
  * events API), {@code HEAP used committed} (bytes, after a full GC, on {@code heap}), and on {@code stop}
  * the exit cleanup ({@link NetPilot#stopTunnels}) and exit.
  *
- * <p>Usage: {@code FleetAgent HOME RELAY ROUTER...}. A main program.
+ * <p>Usage: {@code FleetAgent HOME RELAY ROUTER...}; default settings, or a probe every
+ * {@code -Dnetpilot.fleet.probeMillis} ms. A main program.
  */
 public final class FleetAgent {
     private FleetAgent() {}
@@ -41,10 +44,15 @@ public final class FleetAgent {
         for (int i = 2; i < args.length; i++) {
             routers.add(SshAddress.parse(args[i]));
         }
-        try (NetPilot agent = NetPilot.builder().home(home).open()) {
+        ManagerSettings settings = ManagerSettings.DEFAULTS;
+        Long probeMillis = Long.getLong("netpilot.fleet.probeMillis"); // to tell the probes' share of the cost from the rest
+        if (probeMillis != null) {
+            settings = settings.withProbing(Duration.ofMillis(probeMillis), settings.probeTimeout(), settings.failuresBeforeRepair());
+        }
+        try (NetPilot agent = NetPilot.builder().home(home).settings(settings).open()) {
             agent.subscribe(e -> {
                 if (e instanceof TunnelEvent.StateChanged c && c.from() instanceof TunnelState.Up && !(c.to() instanceof TunnelState.Up)) {
-                    say("LEFT " + c.tunnel() + " " + c.to().name());
+                    say("LEFT " + c.tunnel() + " " + c.to().name() + " " + c.to().reason().orElse(""));
                 } else if (e instanceof TunnelEvent.StateChanged c && !(c.from() instanceof TunnelState.Up) && c.to() instanceof TunnelState.Up) {
                     say("BACK " + c.tunnel());
                 }

@@ -112,8 +112,12 @@ public final class FleetBench {
         }
         relay.authorize(key);
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + xmx,
-                "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", ""),
-                "-p", System.getProperty("jdk.module.path"), "-m", "io.netpilot.bench/io.netpilot.bench.FleetAgent",
+                "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "")));
+        String extra = System.getenv().getOrDefault("NETPILOT_FLEET_AGENT_OPTS", "").replace("{size}", Integer.toString(routers.size()));
+        if (!extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+"))); // e.g. -XX:StartFlightRecording=filename=/tmp/fleet-{size}.jfr
+        }
+        cmd.addAll(List.of("-p", System.getProperty("jdk.module.path"), "-m", "io.netpilot.bench/io.netpilot.bench.FleetAgent",
                 home.toString(), relay.address().toString()));
         for (EmbeddedRouter router : routers) {
             router.authorize(key);
@@ -149,7 +153,9 @@ public final class FleetBench {
             long ticks1 = cpuTicks(agent.pid());
             double wallS = (System.nanoTime() - t0) / 1e9;
             double cpu = 100.0 * (ticks1 - ticks0) / CLK_TCK / wallS;
-            double flaps = drain(lines).stream().filter(l -> l.text().startsWith("LEFT ")).count();
+            List<Line> left = drain(lines).stream().filter(l -> l.text().startsWith("LEFT ")).toList();
+            double flaps = left.size();
+            left.stream().limit(3).forEach(l -> System.out.println("    flap: " + l.text()));
             double threads = status(agent.pid(), "Threads:");
             double rssMb = status(agent.pid(), "VmRSS:") / 1024;
             to.println("heap");

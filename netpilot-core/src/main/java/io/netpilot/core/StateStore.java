@@ -1,6 +1,7 @@
 package io.netpilot.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -32,6 +33,17 @@ public interface StateStore {
      * @throws StateCorruptException when it cannot be written
      */
     Optional<TunnelRecord> updateTunnel(TunnelId id, UnaryOperator<TunnelRecord> change);
+
+    /**
+     * As {@link #updateTunnel} for several tunnels at once, skipping those not stored; a store that
+     * keeps its tunnels in one file writes it once, not once per tunnel (the supervisor writes the
+     * heartbeats of a whole fleet this way). This default applies them one by one.
+     *
+     * @throws StateCorruptException when it cannot be written
+     */
+    default void updateTunnels(Map<TunnelId, UnaryOperator<TunnelRecord>> changes) {
+        changes.forEach(this::updateTunnel);
+    }
 
     /**
      * Forgets the tunnel.

@@ -36,11 +36,14 @@ import org.slf4j.LoggerFactory;
  * <p>A record only to hold its collaborators, not a value.
  */
 record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, RouterIdentity identity, BringUp bringUp,
-        Recorder recorder, StateStore store, ManagerSettings settings) {
+        Recorder recorder, StateStore store, Heartbeats heartbeats, ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
 
-    /** One probe (and a lease renewal when due). Returns whether the tunnel answered. */
-    boolean check(Tunnel t) {
+    /**
+     * One probe, allowed {@code timeout} (an identity check, when due, takes its own), and a lease
+     * renewal when due. Returns whether the tunnel answered.
+     */
+    boolean check(Tunnel t, Duration timeout) {
         TunnelRecord rec = t.record();
         TunnelSpec spec = rec.spec();
         int port = rec.port().orElseThrow();
@@ -48,7 +51,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         boolean relayDown = false;
         try {
             RemoteShell relay = t.relay(connector);
-            result = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, () -> t.router(connector)));
+            result = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, timeout, () -> t.router(connector)));
         } catch (HostUnreachableException e) {
             t.dropRelay();
             result = new ProbeResult.Unreached(e.getMessage());
@@ -65,10 +68,12 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
                         .orElseGet(() -> reached.roundTrip().compareTo(settings.slowProbe()) > 0
                                 ? new TunnelState.Degraded("probes are slow (over " + settings.slowProbe() + ")")
                                 : TunnelState.UP);
-                boolean changed = !rec.state().equals(next);
-                if (changed || t.heartbeatDue(now, settings.heartbeatPersistInterval())) {
+                if (!rec.state().equals(next)) {
                     store.updateTunnel(t.id(), r -> r.withHeartbeat(now).withState(next));
-                    t.heartbeatPersisted(now);
+                    heartbeats.written(t.id());
+                } else {
+                    heartbeats.passed(t.id(), now); // written with the fleet's, not a file write per tunnel
+                    heartbeats.writeIfDue(now);
                 }
                 t.recorded(rec.withHeartbeat(now).withState(next));
                 recorder.announce(t, next);
@@ -153,7 +158,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         if (!status.alive()) {
             return Diagnosis.RELAUNCH;
         }
-        ProbeResult again = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, () -> router));
+        ProbeResult again = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, settings.probeTimeout(), () -> router));
         if (again instanceof ProbeResult.Reached reached) {
             LOG.info("tunnel {} answers again by itself", t.id());
             recorder.up(t, reached, false);

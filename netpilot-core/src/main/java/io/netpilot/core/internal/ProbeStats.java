@@ -59,13 +59,17 @@ final class ProbeStats {
         passed(now, rtt);
     }
 
+    /** The smoothed round trip, once a probe passed. */
+    synchronized Optional<Duration> smoothedRtt() {
+        return smoothedNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(Math.round(smoothedNanos)));
+    }
+
     synchronized TunnelMetrics metrics(Instant lastChange) {
         int lostCount = 0;
         for (int i = 0; i < count; i++) {
             lostCount += lost[i] ? 1 : 0;
         }
-        Optional<Duration> smoothed = smoothedNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(Math.round(smoothedNanos)));
-        return new TunnelMetrics(Optional.ofNullable(last), Optional.ofNullable(min), smoothed, count, lostCount,
+        return new TunnelMetrics(Optional.ofNullable(last), Optional.ofNullable(min), smoothedRtt(), count, lostCount,
                 Optional.ofNullable(upSince), lastChange, reconnects);
     }
 

@@ -148,11 +148,12 @@ final class RouterIdentity {
 
     /**
      * The periodic look at a running tunnel: the identity check when it is due and the router's key is
-     * known (from {@code spec}, else from {@code router}), else the cheap liveness probe.
+     * known (from {@code spec}, else from {@code router}), else the cheap liveness probe, allowed
+     * {@code timeout}.
      *
      * @param router opens the router's session when the spec does not name its key; may throw
      */
-    ProbeResult check(TunnelSpec spec, RemoteShell relay, int port, Supplier<RemoteShell> router) {
+    ProbeResult check(TunnelSpec spec, RemoteShell relay, int port, Duration timeout, Supplier<RemoteShell> router) {
         Instant now = recorder.now();
         Instant last = lastVerified.get(spec.id());
         if (provable(spec) && (last == null || !now.isBefore(last.plus(identityInterval)))) {
@@ -168,7 +169,7 @@ final class RouterIdentity {
                 return verify(spec, relay, port, key.get());
             }
         }
-        return probe.probe(relay, port, probeTimeout);
+        return probe.probe(relay, port, timeout);
     }
 
     /** Forgets when {@code id} was last verified (it was disconnected). */

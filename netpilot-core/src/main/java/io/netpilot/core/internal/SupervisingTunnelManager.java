@@ -77,7 +77,8 @@ final class SupervisingTunnelManager implements TunnelManager {
         Teardown teardown = new Teardown(connector, launcher, gateway, identity, processes, store, settings.stopPolicy(), relayTidy);
         TunnelStarter starter = new TunnelStarter(launcher, gateway, identity, probe, store, settings, teardown, tokens);
         this.bringUp = new BringUp(connector, launcher, starter, teardown, registry, recorder);
-        HealthCheck health = new HealthCheck(connector, launcher, gateway, identity, bringUp, recorder, store, settings);
+        HealthCheck health = new HealthCheck(connector, launcher, gateway, identity, bringUp, recorder, store,
+                new Heartbeats(store, settings.heartbeatPersistInterval(), recorder.now()), settings);
         this.supervisor = new Supervisor(health, recorder, registry, settings, breakers);
         this.restorer = new Restorer(connector, launcher, identity, bringUp, supervisor, registry, recorder, store, settings);
         this.rediscovery = new Rediscovery(connector, launcher, teardown, restorer, supervisor, registry, recorder, store);

@@ -18,7 +18,9 @@ import org.slf4j.MDC;
 /**
  * Decides when each tunnel is looked at: one virtual thread per tunnel checks it every
  * {@link ManagerSettings#probeInterval()} (at once when woken, for example after a network change),
- * and that goes on while it is broken, so a path that heals is used at once. After
+ * and that goes on while it is broken, so a path that heals is used at once. A tunnel that is up and
+ * answers fast is probed less often with a shorter timeout, within the same detection budget
+ * ({@link Cadence}). After
  * {@link ManagerSettings#failuresBeforeRepair()} failed checks each check is followed by a cheap
  * diagnosis (is the router's supervisor alive, does the probe pass now); only the expensive repairs
  * (ending a stale relay session, a relaunch) are paced: by a Failsafe backoff per tunnel, and by a
@@ -92,9 +94,10 @@ final class Supervisor {
         Supervision thread = t.supervision();
         Pacing pacing = new Pacing();
         boolean down = false;
+        Cadence cadence = Cadence.of(settings);
         try {
             while (!thread.stopRequested() && !registry.isClosed()) {
-                if (!thread.awaitNextCheck(settings.probeInterval()) || thread.stopRequested()) {
+                if (!thread.awaitNextCheck(cadence.interval()) || thread.stopRequested()) {
                     return;
                 }
                 boolean urgent = thread.takeRetryRequest();
@@ -104,7 +107,7 @@ final class Supervisor {
                         return;
                     }
                     CircuitBreaker<Object> breaker = breakers.of(t.spec().router().id());
-                    if (health.check(t)) {
+                    if (health.check(t, urgent ? settings.probeTimeout() : cadence.timeout())) {
                         pacing.reset();
                         down = false;
                         if (!breaker.isClosed()) {
@@ -140,6 +143,7 @@ final class Supervisor {
                     }
                     LOG.error("supervision of {} failed unexpectedly; it goes on", t.id(), e);
                 } finally {
+                    cadence = t.cadence(settings);
                     t.unlock();
                 }
             }

@@ -4,6 +4,7 @@ import io.netpilot.core.ConnectRequest;
 import io.netpilot.core.Credentials;
 import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.LoginKeys;
+import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.HostUnreachableException;
 import io.netpilot.core.NetPilotException;
 import io.netpilot.core.SshAddress;
@@ -44,7 +45,6 @@ final class Tunnel {
 
     // Guarded by the lock.
     private Instant leaseRenewedAt;
-    private Instant heartbeatPersistedAt = Instant.EPOCH;
     private Optional<String> leaseProblem = Optional.empty();
     private int failures;
     private String lastProbeFailure = "";
@@ -151,6 +151,12 @@ final class Tunnel {
         return stats.metrics(since);
     }
 
+    /** When and how patiently it is probed next, after what its last probe saw ({@link Cadence}). */
+    Cadence cadence(ManagerSettings settings) {
+        guarded();
+        return Cadence.of(settings, state, failures == 0, stats.smoothedRtt());
+    }
+
     /** When the next expensive repair may run, while one waits; shown in snapshots. */
     void nextAttempt(Optional<Instant> at) {
         nextAttempt = at;
@@ -168,7 +174,7 @@ final class Tunnel {
         return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
     }
 
-    /** It came up (launched, relaunched or adopted) at {@code now}: its lease, heartbeat and failure count start over. */
+    /** It came up (launched, relaunched or adopted) at {@code now}: its lease and failure count start over. */
     void cameUp(Instant now, Duration rtt) {
         guarded();
         failures = 0;
@@ -176,7 +182,6 @@ final class Tunnel {
         nextAttempt = Optional.empty();
         stats.passed(now, rtt);
         leaseRenewedAt = now;
-        heartbeatPersistedAt = now;
         leaseProblem = Optional.empty();
         lastRtt = Optional.of(rtt);
     }
@@ -251,15 +256,6 @@ final class Tunnel {
     /** Why renewing its lease failed last time, while it fails. */
     Optional<String> leaseProblem() {
         return leaseProblem;
-    }
-
-    boolean heartbeatDue(Instant now, Duration every) {
-        return Duration.between(heartbeatPersistedAt, now).compareTo(every) >= 0;
-    }
-
-    void heartbeatPersisted(Instant now) {
-        guarded();
-        heartbeatPersistedAt = now;
     }
 
     /** Its router session, opened now when it has none or it closed. */

@@ -71,6 +71,13 @@ final class InMemoryStateStore implements StateStore {
         return Optional.of(n);
     }
 
+    /** One write for all of them, as the file store does. */
+    @Override
+    public synchronized void updateTunnels(Map<TunnelId, UnaryOperator<TunnelRecord>> changes) {
+        tunnelWrites.incrementAndGet();
+        changes.forEach((id, change) -> tunnels.computeIfPresent(id, (k, r) -> change.apply(r)));
+    }
+
     @Override
     public synchronized boolean removeTunnel(TunnelId id) {
         return tunnels.remove(id) != null;

@@ -86,8 +86,15 @@ final class MinaRemoteShell implements RemoteShell {
             BoundedOutput err = new BoundedOutput(settings.outputLimit(), () -> ch.close(true));
             ch.setOut(out);
             ch.setErr(err);
-            ch.setIn(new ByteArrayInputStream(stdin));
+            if (stdin.length > 0) {
+                ch.setIn(new ByteArrayInputStream(stdin)); // MINA pumps it from a thread of its own
+            }
             ch.open().verify(remaining(deadline));
+            if (stdin.length == 0) {
+                // EOF at once: no pump thread (a new platform thread per command) for nothing to send;
+                // the supervisor's lease renewals run such a command per tunnel every few seconds
+                ch.getInvertedIn().close();
+            }
             Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), remaining(deadline));
             if (out.overflowed() || err.overflowed()) {
                 throw new RemoteCommandException("a command on " + address.hostAndPort() + " wrote more than "

@@ -239,18 +239,44 @@ final class JsonStateStore implements StateStore {
         Objects.requireNonNull(change, "change");
         lock.lock();
         try {
-            TunnelRecord current = tunnels.get(id);
-            if (current == null) {
-                return Optional.empty();
-            }
-            TunnelRecord updated = Objects.requireNonNull(change.apply(current), "change returned null");
-            if (!updated.id().equals(id)) {
-                throw new InvalidInputException("an update of tunnel " + id + " may not change its id to " + updated.id());
-            }
             Map<TunnelId, TunnelRecord> next = new LinkedHashMap<>(tunnels);
-            next.put(id, updated);
-            writeTunnels(next);
-            return Optional.of(updated);
+            Optional<TunnelRecord> updated = apply(next, id, change);
+            if (updated.isPresent()) {
+                writeTunnels(next);
+            }
+            return updated;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Applies {@code change} to tunnel {@code id} in {@code next}, if it is there; returns the new record. */
+    private static Optional<TunnelRecord> apply(Map<TunnelId, TunnelRecord> next, TunnelId id, UnaryOperator<TunnelRecord> change) {
+        TunnelRecord current = next.get(id);
+        if (current == null) {
+            return Optional.empty();
+        }
+        TunnelRecord updated = Objects.requireNonNull(change.apply(current), "change returned null");
+        if (!updated.id().equals(id)) {
+            throw new InvalidInputException("an update of tunnel " + id + " may not change its id to " + updated.id());
+        }
+        next.put(id, updated);
+        return Optional.of(updated);
+    }
+
+    @Override
+    public void updateTunnels(Map<TunnelId, UnaryOperator<TunnelRecord>> changes) {
+        Objects.requireNonNull(changes, "changes");
+        lock.lock();
+        try {
+            Map<TunnelId, TunnelRecord> next = new LinkedHashMap<>(tunnels);
+            boolean any = false;
+            for (Map.Entry<TunnelId, UnaryOperator<TunnelRecord>> e : changes.entrySet()) {
+                any |= apply(next, e.getKey(), e.getValue()).isPresent();
+            }
+            if (any) {
+                writeTunnels(next); // one durable write for all of them
+            }
         } finally {
             lock.unlock();
         }

@@ -1,0 +1,46 @@
+package io.netpilot.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netpilot.core.ManagerSettings;
+import io.netpilot.core.TunnelState;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CadenceTest {
+    private static final ManagerSettings DEFAULTS = ManagerSettings.DEFAULTS; // every 1 s, 2 s timeout: 3 s budget
+    private static final Cadence PATIENT = new Cadence(Duration.ofSeconds(1), Duration.ofSeconds(2));
+
+    private static Cadence of(TunnelState state, boolean passed, long rttMillis) {
+        return Cadence.of(DEFAULTS, state, passed, Optional.of(Duration.ofMillis(rttMillis)));
+    }
+
+    @Test
+    void aHealthyFastTunnelIsProbedHalfAsOftenWithinTheSameBudget() {
+        assertThat(of(TunnelState.UP, true, 12)).isEqualTo(new Cadence(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void aSlowerHealthyTunnelGetsTenRoundTripsAndTheRestOfTheBudget() {
+        Cadence c = of(TunnelState.UP, true, 150);
+        assertThat(c.timeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.interval().plus(c.timeout())).as("the detection budget").isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void everyOtherTunnelKeepsThePatientCadenceOfTheSettings() {
+        assertThat(of(TunnelState.UP, true, 250)).as("ten round trips would exceed the timeout").isEqualTo(PATIENT);
+        assertThat(of(TunnelState.UP, false, 12)).as("its last probe failed").isEqualTo(PATIENT);
+        assertThat(of(new TunnelState.Degraded("slow"), true, 12)).isEqualTo(PATIENT);
+        assertThat(of(new TunnelState.Recovering("relaunching"), true, 12)).isEqualTo(PATIENT);
+        assertThat(Cadence.of(DEFAULTS, TunnelState.UP, true, Optional.empty())).as("no round trip yet").isEqualTo(PATIENT);
+    }
+
+    @Test
+    void aTimeoutIsNeverLongerThanTheSettingsAllow() {
+        ManagerSettings tight = DEFAULTS.withProbing(Duration.ofHours(1), Duration.ofMillis(200), 2);
+        assertThat(Cadence.of(tight, TunnelState.UP, true, Optional.of(Duration.ofMillis(1))))
+                .isEqualTo(new Cadence(Duration.ofHours(1), Duration.ofMillis(200)));
+    }
+}
