@@ -202,6 +202,17 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
                 LOG.info("ended the stale relay session of {} on port {}; its supervisor binds it again", t.id(), port);
                 return;
             }
+            // No session of this token is there to end: the stale one ended by itself, or the supervisor's
+            // new client is binding the port right now. Look again before relaunching what may work.
+            ProbeResult now = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, settings.probeTimeout(), () -> router));
+            if (now instanceof ProbeResult.Reached reached) {
+                recorder.up(t, reached, false);
+                return;
+            }
+            if (!Hosts.onRelay(spec, () -> gateway.isListening(relay, port))) {
+                LOG.info("the stale relay session of {} on port {} ended by itself; its supervisor binds it again", t.id(), port);
+                return;
+            }
         } else {
             recorder.transition(t, new TunnelState.Recovering("the tunnel does not answer ("
                     + t.lastProbeFailure() + "); relaunching its router side"));

@@ -60,6 +60,11 @@ final class FakeWorld {
     enum Step { OPEN_ROUTER, OPEN_RELAY, ENSURE_KEY, ALLOCATE, AUTHORIZE, LAUNCH, PROBE }
 
     static final Object FOREIGN = "foreign listener";
+    /**
+     * A stale session holding a port that no token's session can be found for (it is ending as the agent
+     * looks); when the agent tries to end it, the tunnel's own supervisor has just bound the port again.
+     */
+    static final Object GHOST = "a stale session ending by itself";
 
     final MutableClock clock = new MutableClock();
     final FakeRelay relay = new FakeRelay(new SshAddress("agent", "relay.example", 22));
@@ -302,6 +307,9 @@ final class FakeWorld {
             if (holder == FOREIGN) {
                 return new ProbeResult.Unreached("no SSH banner: HTTP/1.1 400");
             }
+            if (holder == GHOST) {
+                return new ProbeResult.Unreached("connection closed before the banner");
+            }
             for (FakeRouter r : routers.values()) {
                 Sup s = r.sups.get((CleanupToken) holder);
                 if (s != null && s.alive && r.reachable) {
@@ -505,6 +513,10 @@ final class FakeWorld {
         public boolean endSession(RemoteShell shell, CleanupToken token) {
             FakeRelay r = relayOf(shell);
             synchronized (FakeWorld.this) {
+                if (r.listeners.get(token.port()) == GHOST) {
+                    r.listeners.put(token.port(), token); // gone by itself, and the supervisor's new client is in
+                    return false;
+                }
                 boolean ended = r.listeners.remove(token.port(), token);
                 if (ended) {
                     r.endedSessions.incrementAndGet();

@@ -45,6 +45,24 @@ class SupervisionTest {
     }
 
     @Test
+    void aStaleSessionThatEndsByItselfAsTheAgentLooksIsNotRepairedByARelaunch() {
+        TunnelManager m = h.manager(Harness.FAST.withRideOut(Duration.ofMillis(100)));
+        TunnelSnapshot up = m.connect(h.request("r1.example"));
+        FakeWorld.FakeRouter r = h.world.router("r1.example");
+        int port = up.port().orElseThrow();
+
+        synchronized (h.world) {
+            h.world.relay.listeners.put(port, FakeWorld.GHOST);
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.stateNames().contains("RECOVERING")
+                && m.tunnel(up.id()).orElseThrow().state() instanceof TunnelState.Up);
+        assertThat(r.launched).as("acted on what it found when it acted: nothing to relaunch").hasSize(1);
+        assertThat(h.world.relay.endedSessions.get()).isZero();
+        assertThat(m.tunnel(up.id()).orElseThrow().port()).hasValue(port);
+    }
+
+    @Test
     void aNetworkChangeTriggersAProbeAtOnce() {
         TunnelManager m = h.manager(Harness.FAST.withProbing(Duration.ofHours(1), Duration.ofMillis(200), 2));
         m.connect(h.request("r1.example"));
