@@ -161,7 +161,6 @@ final class JsonStateStore implements StateStore {
         return map;
     }
 
-
     // ---------------------------------------------------------------- writing
 
     private void write(Path file, Object content) {
@@ -237,46 +236,39 @@ final class JsonStateStore implements StateStore {
     public Optional<TunnelRecord> updateTunnel(TunnelId id, UnaryOperator<TunnelRecord> change) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(change, "change");
-        lock.lock();
-        try {
-            Map<TunnelId, TunnelRecord> next = new LinkedHashMap<>(tunnels);
-            Optional<TunnelRecord> updated = apply(next, id, change);
-            if (updated.isPresent()) {
-                writeTunnels(next);
-            }
-            return updated;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Applies {@code change} to tunnel {@code id} in {@code next}, if it is there; returns the new record. */
-    private static Optional<TunnelRecord> apply(Map<TunnelId, TunnelRecord> next, TunnelId id, UnaryOperator<TunnelRecord> change) {
-        TunnelRecord current = next.get(id);
-        if (current == null) {
-            return Optional.empty();
-        }
-        TunnelRecord updated = Objects.requireNonNull(change.apply(current), "change returned null");
-        if (!updated.id().equals(id)) {
-            throw new InvalidInputException("an update of tunnel " + id + " may not change its id to " + updated.id());
-        }
-        next.put(id, updated);
-        return Optional.of(updated);
+        return change(Map.of(id, change)).stream().findFirst();
     }
 
     @Override
     public void updateTunnels(Map<TunnelId, UnaryOperator<TunnelRecord>> changes) {
-        Objects.requireNonNull(changes, "changes");
+        change(Objects.requireNonNull(changes, "changes"));
+    }
+
+    /**
+     * Applies each change to its tunnel, if it is there, in one durable write; returns the new records.
+     *
+     * @throws InvalidInputException when a change returns a record with another id
+     */
+    private List<TunnelRecord> change(Map<TunnelId, UnaryOperator<TunnelRecord>> changes) {
         lock.lock();
         try {
             Map<TunnelId, TunnelRecord> next = new LinkedHashMap<>(tunnels);
-            boolean any = false;
-            for (Map.Entry<TunnelId, UnaryOperator<TunnelRecord>> e : changes.entrySet()) {
-                any |= apply(next, e.getKey(), e.getValue()).isPresent();
+            List<TunnelRecord> updated = new ArrayList<>();
+            changes.forEach((id, change) -> {
+                TunnelRecord current = next.get(id);
+                if (current != null) {
+                    TunnelRecord record = Objects.requireNonNull(change.apply(current), "change returned null");
+                    if (!record.id().equals(id)) {
+                        throw new InvalidInputException("an update of tunnel " + id + " may not change its id to " + record.id());
+                    }
+                    next.put(id, record);
+                    updated.add(record);
+                }
+            });
+            if (!updated.isEmpty()) {
+                writeTunnels(next);
             }
-            if (any) {
-                writeTunnels(next); // one durable write for all of them
-            }
+            return updated;
         } finally {
             lock.unlock();
         }
