@@ -201,13 +201,29 @@ trap 'finish "signal TERM" 143' TERM
 trap 'finish "signal INT" 130' INT
 trap 'finish "signal HUP" 129' HUP
 
-# Why the tunnel must end now, if it must.
-end_reason() {
-    [ -e "$STOPF" ] && { echo "stop requested"; return; }
+# The supervisor looks once a second for the tunnel's whole life, so a look forks as little as it can: no
+# command substitution, and the clock is read (a fork of date), and the log's size, only every CLOCK_EVERY looks; between
+# reads NOW counts the seconds slept, which is never ahead of the clock (a look takes a second or more),
+# so a lease never ends early and ends at most a few tenths of a second per look late.
+CLOCK_EVERY=5
+looks=0
+read_clock() {
+    NOW=$(date +%s)
+    looks=0
+}
+tick() {
+    looks=$((looks + 1))
+    if [ $looks -ge $CLOCK_EVERY ]; then read_clock; else NOW=$((NOW + 1)); fi
+}
+
+# Sets REASON to why the tunnel must end now, or to nothing.
+check_end() {
+    REASON=
+    [ -e "$STOPF" ] && { REASON="stop requested"; return; }
     lease=
     [ -r "$LEASEF" ] && read -r lease <"$LEASEF"
-    case $lease in '' | *[!0-9]*) echo "no valid lease in $LEASEF"; return ;; esac
-    [ "$(date +%s)" -ge "$lease" ] && { echo "lease lapsed at $lease"; return; }
+    case $lease in '' | *[!0-9]*) REASON="no valid lease in $LEASEF"; return ;; esac
+    [ "$NOW" -ge "$lease" ] && REASON="lease lapsed at $lease"
     return 0
 }
 
@@ -262,29 +278,33 @@ start_client() {
 # while the relay cannot be reached, and a healed path is used within RETRY s (plus one login).
 RETRY=1
 while :; do
-    reason=$(end_reason)
-    [ -n "$reason" ] && finish "$reason" 0
+    read_clock
+    check_end
+    [ -n "$REASON" ] && finish "$REASON" 0
     start_client
-    started=$(date +%s)
+    started=$NOW
     log "client $CLIENT started as $CPID"
     while alive "$CPID"; do
-        reason=$(end_reason)
-        [ -n "$reason" ] && finish "$reason" 0
-        trim_log
+        check_end
+        [ -n "$REASON" ] && finish "$REASON" 0
         sleep 1
+        tick
+        [ $looks -eq 0 ] && trim_log # with each read of the clock
     done
     wait "$CPID"
     rc=$?
     CPID=
-    ran=$(($(date +%s) - started))
+    read_clock
+    ran=$((NOW - started))
     pause=$RETRY
     [ "$ran" -ge 5 ] && pause=0
     log "client exited with $rc after ${ran}s; retrying in ${pause}s"
     i=0
     while [ $i -lt $pause ]; do
-        reason=$(end_reason)
-        [ -n "$reason" ] && finish "$reason" 0
+        check_end
+        [ -n "$REASON" ] && finish "$REASON" 0
         sleep 1
+        tick
         i=$((i + 1))
     done
 done
