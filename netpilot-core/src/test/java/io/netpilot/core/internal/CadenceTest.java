@@ -17,15 +17,15 @@ class CadenceTest {
     }
 
     @Test
-    void aHealthyFastTunnelIsProbedHalfAsOftenWithinTheSameBudget() {
-        assertThat(of(TunnelState.UP, true, 12)).isEqualTo(new Cadence(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+    void aHealthyFastTunnelIsProbedLessOftenWithinTheSameBudget() {
+        assertThat(of(TunnelState.UP, true, 12)).isEqualTo(new Cadence(Duration.ofMillis(1750), Duration.ofSeconds(1)));
     }
 
     @Test
     void aSlowerHealthyTunnelGetsTenRoundTripsAndTheRestOfTheBudget() {
         Cadence c = of(TunnelState.UP, true, 150);
         assertThat(c.timeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(c.interval().plus(c.timeout())).as("the detection budget").isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.interval().plus(c.timeout())).as("the detection budget less its margin").isEqualTo(Duration.ofMillis(2750));
     }
 
     @Test
