@@ -14,8 +14,9 @@ import java.util.Optional;
  * spend it as a short interval and a patient timeout. A tunnel that is {@code UP} and whose probes
  * answer fast does not need the patience: it is probed with a timeout of {@value #RTT_FACTOR} times its
  * smoothed round trip, but at least a third of the budget, and the interval is the rest of the budget
- * less a twelfth of it for a probe's start and its recording (a cadence that spent the whole budget was
- * measured noticing a dead path just over 3 s). By default that is every 1.75 s with a 1 s timeout:
+ * less a twelfth of it for a probe's start and its recording (a cadence that spends the whole budget
+ * notices a dead path just after it in the worst case: the suite's blip test sees up to ~3.02 s on the
+ * settings' own 1 s + 2 s). By default that is every 1.75 s with a 1 s timeout:
  * 4 probes where the settings' cadence makes 7, and a dead path still leaves {@code UP} within 3 s. Any
  * other tunnel (one probe failed, slow, degraded, recovering) keeps the settings' cadence, so a probe
  * that timed out early is followed by patient ones and a blip under load does not turn into a repair.
