@@ -158,10 +158,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         if (!status.alive()) {
             return Diagnosis.RELAUNCH;
         }
-        ProbeResult again = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, settings.probeTimeout(), () -> router));
-        if (again instanceof ProbeResult.Reached reached) {
-            LOG.info("tunnel {} answers again by itself", t.id());
-            recorder.up(t, reached, false);
+        if (answersNow(t, spec, relay, router, port)) {
             return Diagnosis.HEALED;
         }
         long seconds = t.failingFor().toSeconds();
@@ -204,9 +201,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
             }
             // No session of this token is there to end: the stale one ended by itself, or the supervisor's
             // new client is binding the port right now. Look again before relaunching what may work.
-            ProbeResult now = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, settings.probeTimeout(), () -> router));
-            if (now instanceof ProbeResult.Reached reached) {
-                recorder.up(t, reached, false);
+            if (answersNow(t, spec, relay, router, port)) {
                 return;
             }
             if (!Hosts.onRelay(spec, () -> gateway.isListening(relay, port))) {
@@ -219,6 +214,17 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         }
         LOG.info("relaunching {} on relay port {}", t.id(), port);
         bringUp.again(t, router, relay, repairWait());
+    }
+
+    /** Probes {@code t} once more, patiently, right before acting on it; when it answers, records it UP and returns true. */
+    private boolean answersNow(Tunnel t, TunnelSpec spec, RemoteShell relay, RemoteShell router, int port) {
+        ProbeResult again = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, settings.probeTimeout(), () -> router));
+        if (again instanceof ProbeResult.Reached reached) {
+            LOG.info("tunnel {} answers again by itself", t.id());
+            recorder.up(t, reached, false);
+            return true;
+        }
+        return false;
     }
 
     /** How long a relaunch waits for its probe: short, since a relaunch that runs is kept and checked on. */
