@@ -53,9 +53,7 @@ final class FaultRig implements AutoCloseable {
     final LifecycleRig.Agent agent;
     final TunnelId id;
     final int port;
-    final List<String> states = new CopyOnWriteArrayList<>();
-    /** Every state it went through with its reason, for a failing assertion to tell what happened. */
-    final List<String> history = new CopyOnWriteArrayList<>();
+    private final List<TunnelState> seen = new CopyOnWriteArrayList<>();
     private final Subscription subscription;
 
     /** A rig in {@code dir} with one tunnel up; closing it closes everything. */
@@ -87,14 +85,23 @@ final class FaultRig implements AutoCloseable {
                 OptionalInt.empty(), leaseTtl);
         this.subscription = agent.manager().subscribe(e -> {
             if (e instanceof TunnelEvent.StateChanged c) {
-                states.add(c.to().name());
-                history.add(c.to().name() + c.to().reason().map(r -> " (" + r + ")").orElse(""));
+                seen.add(c.to());
             }
         });
         TunnelSnapshot up = agent.manager().connect(new ConnectRequest(spec, Credentials.AGENT_KEY, Credentials.AGENT_KEY,
                 HostKeyPolicy.ACCEPT_NEW));
         this.id = up.id();
         this.port = up.port().orElseThrow();
+    }
+
+    /** The names of the states it went through, in order. */
+    List<String> states() {
+        return seen.stream().map(TunnelState::name).toList();
+    }
+
+    /** Every state it went through with its reason, for a failing assertion to tell what happened. */
+    List<String> history() {
+        return seen.stream().map(s -> s.name() + s.reason().map(r -> " (" + r + ")").orElse("")).toList();
     }
 
     TunnelSnapshot snapshot() {

@@ -54,9 +54,9 @@ class SupervisionFaultsTest {
             Duration heal = f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
 
             assertThat(held.roundTrip("after the blip")).as("the held connection survived").isEqualTo("after the blip");
-            assertThat(f.supervisorPid()).as("nothing relaunched; states: %s", f.history).isEqualTo(supervisor);
+            assertThat(f.supervisorPid()).as("nothing relaunched; states: %s", f.history()).isEqualTo(supervisor);
             assertThat(f.token()).isEqualTo(token);
-            assertThat(f.states).containsSubsequence("DEGRADED", "UP").doesNotContain("RECOVERING");
+            assertThat(f.states()).containsSubsequence("DEGRADED", "UP").doesNotContain("RECOVERING");
             f.endLosingNothing(String.format("blip %d ms (%s/%s): detected in %d ms, UP %d ms after the heal", outage, flavour, client,
                     detect.toMillis(), heal.toMillis()));
         }
@@ -98,7 +98,7 @@ class SupervisionFaultsTest {
             f.awaitTraffic(GENEROUS);
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
 
-            assertThat(f.supervisorPid()).as("its supervisor reconnected by itself; nothing relaunched; states: %s", f.history)
+            assertThat(f.supervisorPid()).as("its supervisor reconnected by itself; nothing relaunched; states: %s", f.history())
                     .isEqualTo(supervisor);
             TunnelMetrics m = f.snapshot().metrics();
             assertThat(m.reconnects()).as("reconnects, bounded by the resets").isBetween(0, 6);
@@ -149,7 +149,7 @@ class SupervisionFaultsTest {
             f.awaitState(s -> !(s instanceof TunnelState.Up), GENEROUS);
             Duration back = f.awaitTraffic(GENEROUS);
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
-            assertThat(f.states).contains("RECOVERING");
+            assertThat(f.states()).contains("RECOVERING");
             f.endLosingNothing(String.format("router reboot: traffic back after %d ms", back.toMillis()));
         }
     }
@@ -164,7 +164,7 @@ class SupervisionFaultsTest {
 
             Duration back = f.awaitTraffic(GENEROUS);
             f.awaitState(s -> s instanceof TunnelState.Up, GENEROUS);
-            assertThat(f.supervisorPid()).as("reclaimed without a relaunch; states: %s", f.history).isEqualTo(supervisor);
+            assertThat(f.supervisorPid()).as("reclaimed without a relaunch; states: %s", f.history()).isEqualTo(supervisor);
             f.endLosingNothing(String.format("stale listener: traffic back after %d ms", back.toMillis()));
         }
     }
@@ -184,7 +184,7 @@ class SupervisionFaultsTest {
 
             assertThat(held.roundTrip("after")).isEqualTo("after");
             assertThat(f.supervisorPid()).as("re-attached, not relaunched").isEqualTo(supervisor);
-            assertThat(f.states).doesNotContain("RECOVERING", "ROUTER_UNREACHABLE");
+            assertThat(f.states()).doesNotContain("RECOVERING", "ROUTER_UNREACHABLE");
             f.endLosingNothing(f.snapshot().toString());
         }
     }
