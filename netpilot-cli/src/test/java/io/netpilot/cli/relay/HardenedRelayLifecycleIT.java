@@ -46,12 +46,6 @@ class HardenedRelayLifecycleIT {
     @TempDir
     Path dir;
 
-    private static PortRange range(int n) {
-        // below Linux's ephemeral range (32768-60999), so no outgoing connection of the machine holds a leased port
-        int base = 23000 + (int) (ProcessHandle.current().pid() % 50) * 20 + n * 1000 % 3000;
-        return new PortRange(base, base + 9);
-    }
-
     private static String routerKeys(OpenSshRelay relay) throws Exception {
         return Files.readString(relay.keysFile());
     }
@@ -69,7 +63,7 @@ class HardenedRelayLifecycleIT {
                 CleanupToken token;
                 String supervisor;
                 try (first) {
-                    up = first.manager.connect(RelayAgent.request(router, relay, range(0)));
+                    up = first.manager.connect(RelayAgent.request(router, relay, RelayAgent.ports(0)));
                     assertThat(up.state()).isEqualTo(TunnelState.UP);
                     int port = up.port().orElseThrow();
                     TunnelRecord rec = first.state().tunnel(up.id()).orElseThrow();
@@ -122,7 +116,7 @@ class HardenedRelayLifecycleIT {
                 CleanupToken others;
                 int port;
                 try (first) {
-                    TunnelSnapshot up = first.manager.connect(RelayAgent.request(router, relay, range(1)));
+                    TunnelSnapshot up = first.manager.connect(RelayAgent.request(router, relay, RelayAgent.ports(1)));
                     port = up.port().orElseThrow();
                     token = first.state().tunnel(up.id()).orElseThrow().token().orElseThrow();
                     // leftovers of a crashed run of this agent, and another agent's tunnel, on the same relay
@@ -133,9 +127,9 @@ class HardenedRelayLifecycleIT {
                     HostKeyFingerprint key = router.hostKey();
                     try (RemoteShell shell = first.openAsAgent(first.state().tunnels().getFirst().spec().relay().address())) {
                         TunnelPlumbing.relayGateway().authorize(shell, router.hostKeyLine, orphan, first.id);
-                        TunnelPlumbing.portAllocator().allocate(shell, new LeaseOwner(first.id, rid, key), range(1), OptionalInt.of(port + 1), Set.of());
+                        TunnelPlumbing.portAllocator().allocate(shell, new LeaseOwner(first.id, rid, key), RelayAgent.ports(1), OptionalInt.of(port + 1), Set.of());
                         TunnelPlumbing.relayGateway().authorize(shell, router.hostKeyLine, others, other);
-                        TunnelPlumbing.portAllocator().allocate(shell, new LeaseOwner(other, rid, key), range(1), OptionalInt.of(port + 2), Set.of());
+                        TunnelPlumbing.portAllocator().allocate(shell, new LeaseOwner(other, rid, key), RelayAgent.ports(1), OptionalInt.of(port + 2), Set.of());
                     }
                     // the relay's lock is held, so no revocation can take it (kernel flock: freed when the holder dies)
                     Process holder = new ProcessBuilder("flock", relay.agentHome.resolve(".netpilot-relay/lock").toString(), "sleep", "120").start();
@@ -182,7 +176,7 @@ class HardenedRelayLifecycleIT {
                 RelayAgent two = RelayAgent.start(dir.resolve("home2"), relay, Duration.ofSeconds(2))) {
             int address = DbclientRouter.freePort();
             String bothKeys = one.publicKeyLine() + "\n" + two.publicKeyLine();
-            PortRange range = range(2);
+            PortRange range = RelayAgent.ports(2);
             TunnelSnapshot a;
             HostKeyFingerprint keyA;
             try (DbclientRouter routerA = DbclientRouter.start(dir.resolve("routerA"), address, bothKeys)) {

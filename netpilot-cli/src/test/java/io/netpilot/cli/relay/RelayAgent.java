@@ -90,6 +90,15 @@ final class RelayAgent implements AutoCloseable {
         return ownClient.open(address, Credentials.AGENT_KEY, HostKeyPolicy.PINNED_ONLY);
     }
 
+    /**
+     * Ten relay ports of block {@code n} (0 to 3), one block per test that leases: below Linux's ephemeral
+     * range (32768-60999), so no outgoing connection of the machine holds one, and apart for each test JVM.
+     */
+    static PortRange ports(int n) {
+        int base = 23000 + n * 1000 + (int) (ProcessHandle.current().pid() % 50) * 20;
+        return new PortRange(base, base + 9);
+    }
+
     /** A tunnel to {@code router}'s own SSH server through {@code relay}'s two accounts, pinning new host keys. */
     static ConnectRequest request(DbclientRouter router, OpenSshRelay relay, PortRange range) {
         SshAddress agentAccount = new SshAddress(relay.agent, "127.0.0.1", relay.port);

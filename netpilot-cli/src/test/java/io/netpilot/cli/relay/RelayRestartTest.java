@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.netpilot.core.CleanupReport;
 import io.netpilot.core.CleanupToken;
-import io.netpilot.core.PortRange;
 import io.netpilot.core.Subscription;
 import io.netpilot.core.TunnelEvent;
 import io.netpilot.core.TunnelSnapshot;
@@ -34,11 +33,10 @@ class RelayRestartTest {
 
     @Test
     void aRelayRestartedLikeARebootEndsEverySessionAndTheTunnelComesBackOnItsPort() throws Exception {
-        int base = 26000 + (int) (ProcessHandle.current().pid() % 50) * 20; // below the ephemeral range, apart from HardenedRelayLifecycleIT's
         try (OpenSshRelay relay = OpenSshRelay.start(dir.resolve("relay"));
                 RelayAgent agent = RelayAgent.start(dir.resolve("home"), relay);
                 DbclientRouter router = DbclientRouter.start(dir.resolve("router"), DbclientRouter.freePort(), agent.publicKeyLine())) {
-            TunnelSnapshot up = agent.manager.connect(RelayAgent.request(router, relay, new PortRange(base, base + 9)));
+            TunnelSnapshot up = agent.manager.connect(RelayAgent.request(router, relay, RelayAgent.ports(3)));
             int port = up.port().orElseThrow();
             CleanupToken token = agent.state().tunnel(up.id()).orElseThrow().token().orElseThrow();
             String supervisor = router.supervisorPid(token.value()).orElseThrow();
