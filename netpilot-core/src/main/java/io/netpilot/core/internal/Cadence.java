@@ -10,18 +10,20 @@ import java.util.Optional;
  * probe may take ({@code timeout}).
  *
  * <p>A dead path must be noticed within {@link ManagerSettings#probeInterval()} +
- * {@link ManagerSettings#probeTimeout()} (1 s + 2 s by default): the detection budget. The settings
- * spend it as a short interval and a patient timeout. A tunnel that is {@code UP} and whose probes
- * answer fast does not need the patience: it is probed with a timeout of {@value #RTT_FACTOR} times its
- * smoothed round trip, but at least a third of the budget, and the interval is the rest of the budget
- * less a twelfth of it for a probe's start and its recording (a cadence that spends the whole budget
- * notices a dead path just after it in the worst case: the suite's blip test sees up to ~3.02 s on the
- * settings' own 1 s + 2 s). By default that is every 1.75 s with a 1 s timeout:
- * 4 probes where the settings' cadence makes 7, and a dead path still leaves {@code UP} within 3 s. Any
- * other tunnel (one probe failed, slow, degraded, recovering) keeps the settings' cadence, so a probe
- * that timed out early is followed by patient ones and a blip under load does not turn into a repair.
- * What costs a fleet of tunnels is the probes (each a channel through the relay), so this cuts the cost
- * of a healthy fleet by about 40 %.
+ * {@link ManagerSettings#probeTimeout()} (1 s + 2 s by default): the detection budget. A probe starts a
+ * little after its wait and its failure is recorded a little after its timeout, so a cadence that spends
+ * the whole budget notices a dead path just after it in the worst case (the suite's blip test saw up to
+ * ~3.02 s on 1 s + 2 s). Every cadence therefore leaves a twelfth of the budget (250 ms by default) for
+ * that. The patient cadence, for any tunnel that is not healthy and fast (one probe failed, slow,
+ * degraded, recovering, or no round trip measured yet), keeps the settings' interval and takes the margin
+ * from the timeout: every 1 s with a 1.75 s timeout by default, so a probe that timed out early is
+ * followed by patient ones and a blip under load does not turn into a repair. A tunnel that is
+ * {@code UP} and whose probes answer fast does not need the patience: it is probed with a timeout of
+ * {@value #RTT_FACTOR} times its smoothed round trip, but at least a third of the budget, and the
+ * interval is the rest of the budget less the margin. By default that is every 1.75 s with a 1 s
+ * timeout: 4 probes where the settings' cadence makes 7, and a dead path still leaves {@code UP} within
+ * 3 s. What costs a fleet of tunnels is the probes (each a channel through the relay), so this cuts the
+ * cost of a healthy fleet by about 40 %.
  *
  * @param interval the wait before the next probe
  * @param timeout how long that probe may take
@@ -32,9 +34,14 @@ record Cadence(Duration interval, Duration timeout) {
     /** The healthy cadence leaves this part of the budget (1/12: 250 ms by default) for a probe's start and its recording. */
     static final int MARGIN_DIVISOR = 12;
 
-    /** The settings' own cadence. */
+    /**
+     * The patient cadence: the settings' interval, and their timeout less the margin (the whole timeout
+     * when the margin would take more than half of it, as with an interval much longer than the timeout).
+     */
     static Cadence of(ManagerSettings settings) {
-        return new Cadence(settings.probeInterval(), settings.probeTimeout());
+        Duration margin = settings.probeInterval().plus(settings.probeTimeout()).dividedBy(MARGIN_DIVISOR);
+        Duration timeout = settings.probeTimeout();
+        return new Cadence(settings.probeInterval(), timeout.compareTo(margin.multipliedBy(2)) > 0 ? timeout.minus(margin) : timeout);
     }
 
     /**
@@ -52,11 +59,9 @@ record Cadence(Duration interval, Duration timeout) {
         if (timeout.compareTo(floor) < 0) {
             timeout = floor;
         }
-        if (timeout.compareTo(settings.probeTimeout()) >= 0) {
+        if (timeout.compareTo(patient.timeout()) >= 0) {
             return patient;
         }
-        // a probe starts a little after its wait and its failure is recorded a little after its timeout:
-        // leaving a twelfth of the budget for that keeps a dead path's detection inside the budget
         return new Cadence(budget.minus(timeout).minus(budget.dividedBy(MARGIN_DIVISOR)), timeout);
     }
 }

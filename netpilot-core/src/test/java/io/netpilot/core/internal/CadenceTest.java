@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class CadenceTest {
     private static final ManagerSettings DEFAULTS = ManagerSettings.DEFAULTS; // every 1 s, 2 s timeout: 3 s budget
-    private static final Cadence PATIENT = new Cadence(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    /** The settings' interval; their timeout less a twelfth of the budget, so a dead path leaves UP within the 3 s. */
+    private static final Cadence PATIENT = new Cadence(Duration.ofSeconds(1), Duration.ofMillis(1750));
 
     private static Cadence of(TunnelState state, boolean passed, long rttMillis) {
         return Cadence.of(DEFAULTS, state, passed, Optional.of(Duration.ofMillis(rttMillis)));
@@ -30,11 +31,19 @@ class CadenceTest {
 
     @Test
     void everyOtherTunnelKeepsThePatientCadenceOfTheSettings() {
-        assertThat(of(TunnelState.UP, true, 250)).as("ten round trips would exceed the timeout").isEqualTo(PATIENT);
+        assertThat(of(TunnelState.UP, true, 180)).as("ten round trips would exceed the patient timeout").isEqualTo(PATIENT);
         assertThat(of(TunnelState.UP, false, 12)).as("its last probe failed").isEqualTo(PATIENT);
         assertThat(of(new TunnelState.Degraded("slow"), true, 12)).isEqualTo(PATIENT);
         assertThat(of(new TunnelState.Recovering("relaunching"), true, 12)).isEqualTo(PATIENT);
         assertThat(Cadence.of(DEFAULTS, TunnelState.UP, true, Optional.empty())).as("no round trip yet").isEqualTo(PATIENT);
+    }
+
+    @Test
+    void everyCadenceLeavesTheMarginOfTheBudget() {
+        Duration budget = DEFAULTS.probeInterval().plus(DEFAULTS.probeTimeout());
+        for (Cadence c : java.util.List.of(PATIENT, of(TunnelState.UP, true, 12), of(TunnelState.UP, true, 150))) {
+            assertThat(c.interval().plus(c.timeout())).as(c.toString()).isEqualTo(budget.minusMillis(250));
+        }
     }
 
     @Test
