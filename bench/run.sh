@@ -7,6 +7,8 @@
 set -euo pipefail
 bench_dir=$(cd "$(dirname "$0")" && pwd)
 . "$bench_dir/compile.sh"
-exec "$JAVA_HOME/bin/java" \
+# JUnit's API in the module graph: the testkit needs it only statically, but its Binaries checks (root, sshd,
+# used by the OpenSSH relay) throw JUnit's exceptions, which the verifier loads with the class.
+exec "$JAVA_HOME/bin/java" --add-modules org.junit.jupiter.api \
     -Dlogback.configurationFile="$bench_dir/logback-bench.xml" \
     -p "$NETPILOT_BENCH_MP" -m "io.netpilot.bench/${NETPILOT_BENCH_MAIN:-io.netpilot.bench.LifecycleBench}" "$@"

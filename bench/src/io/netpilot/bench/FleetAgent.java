@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
 /**
  * The agent side of {@link FleetBench}, run in its own JVM so that its CPU time, threads and memory are
  * the agent's alone (the embedded relay and routers run in the bench's JVM). Opens an agent through the
- * front door on HOME, connects one tunnel per router (8 at a time), then supervises them until told to
+ * front door on HOME, connects one tunnel per router ({@code -Dnetpilot.fleet.parallel}, 8, at a time; lease TTL
+ * {@code -Dnetpilot.fleet.leaseSeconds}, 30), then supervises them until told to
  * stop. Talks on stdout/stdin, one line each:
  * {@code FAILED i why} (tunnel i could not connect), {@code READY n ms i=TUNNEL,...}, {@code BACK TUNNEL} (it came back UP), {@code LEFT TUNNEL STATE REASON} (a tunnel's state left UP, from the
  * events API), {@code HEAP used committed} (bytes, after a full GC, on {@code heap}), and on {@code stop}
@@ -58,7 +59,7 @@ public final class FleetAgent {
                 }
             });
             long t0 = System.nanoTime();
-            ExecutorService pool = Executors.newFixedThreadPool(8);
+            ExecutorService pool = Executors.newFixedThreadPool(Integer.getInteger("netpilot.fleet.parallel", 8));
             List<Future<TunnelSnapshot>> ups = new ArrayList<>();
             for (SshAddress router : routers) {
                 ups.add(pool.submit(() -> connect(agent, router, relay)));
@@ -97,7 +98,8 @@ public final class FleetAgent {
             try {
                 // relay ports below Linux's ephemeral range (32768-60999): the run's own hundreds of outgoing
                 // connections take ephemeral ports, and a relay port among them is refused
-                return agent.connect(LifecycleBench.request(router, relay).withPortRange(new PortRange(20000, 29999)));
+                return agent.connect(LifecycleBench.request(router, relay).withPortRange(new PortRange(20000, 29999))
+                        .withLeaseTtl(Duration.ofSeconds(Long.getLong("netpilot.fleet.leaseSeconds", 30))));
             } catch (PortUnavailableException e) {
                 if (attempt == 3) {
                     throw e;

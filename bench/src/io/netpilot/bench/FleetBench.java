@@ -5,6 +5,7 @@ import io.netpilot.core.NetPilotException;
 import io.netpilot.testkit.Dirs;
 import io.netpilot.testkit.EmbeddedRelay;
 import io.netpilot.testkit.EmbeddedRouter;
+import io.netpilot.testkit.OpenSshRelay;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,7 +27,9 @@ import java.util.function.Predicate;
 /**
  * The fleet benchmark of issue 11: one agent supervising N tunnels, one per testkit
  * {@link EmbeddedRouter} (each running the real router-side supervisor script and client), all through
- * one {@link EmbeddedRelay} (a fresh one per size). The agent runs in its own JVM ({@link FleetAgent}, {@code -Xmx} as given),
+ * one relay, a fresh one per size: the testkit's {@link EmbeddedRelay} in the bench's JVM, or with
+ * {@code --relay openssh} a real OpenSSH {@code sshd} in its own processes ({@link OpenSshRelay}, one-account
+ * layout; needs root), which takes the relay's work off the bench's JVM. The agent runs in its own JVM ({@link FleetAgent}, {@code -Xmx} as given),
  * so what is measured is its share alone: CPU time from {@code /proc/PID/stat} (utime+stime) over a
  * window after a warm-up, divided by the wall time; threads and RSS from {@code /proc/PID/status}; the
  * heap the agent reports after a full GC. Then the router-side processes of one tunnel are killed with
@@ -34,7 +37,9 @@ import java.util.function.Predicate;
  * starts is ended and its temp dir removed.
  *
  * <p>Usage: {@code FleetBench [--sizes 0,1,50,200] [--duration SECONDS] [--warmup SECONDS]
- * [--flavour procps|busybox] [--xmx 256m] [--faults 5]}. A main program.
+ * [--flavour procps|busybox] [--xmx 256m] [--faults 5] [--relay embedded|openssh] [--lease SECONDS] [--parallel N]}:
+ * {@code --lease} is the tunnels' lease TTL (30 s by default, renewed every third of it), {@code --parallel}
+ * how many tunnels the agent connects at a time (8). A main program.
  */
 public final class FleetBench {
     private static final long CLK_TCK = 100;
@@ -52,6 +57,9 @@ public final class FleetBench {
         String xmx = "256m";
         int faults = 5;
         EmbeddedRouter.Flavour flavour = EmbeddedRouter.Flavour.PROCPS;
+        boolean openssh = false;
+        long lease = 30;
+        int parallel = 8;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--sizes" -> sizes = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
@@ -60,14 +68,23 @@ public final class FleetBench {
                 case "--xmx" -> xmx = args[++i];
                 case "--faults" -> faults = Integer.parseInt(args[++i]);
                 case "--flavour" -> flavour = EmbeddedRouter.Flavour.valueOf(args[++i].toUpperCase(Locale.ROOT));
+                case "--relay" -> openssh = switch (args[++i]) {
+                    case "openssh" -> true;
+                    case "embedded" -> false;
+                    default -> throw new IllegalArgumentException("--relay is embedded or openssh, not " + args[i]);
+                };
+                case "--lease" -> lease = Long.parseLong(args[++i]);
+                case "--parallel" -> parallel = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: FleetBench [--sizes 0,1,50,200] [--duration S] [--warmup S] [--flavour procps|busybox] [--xmx 256m] [--faults 5]");
+                    System.err.println("usage: FleetBench [--sizes 0,1,50,200] [--duration S] [--warmup S] [--flavour procps|busybox] [--xmx 256m] [--faults 5] [--relay embedded|openssh] [--lease S] [--parallel N]");
                     System.exit(2);
                 }
             }
         }
-        System.out.printf("fleet bench: one agent (own JVM, -Xmx%s), %s routers, %d s warm-up then %d s measured per size; JDK %s, %d cpu(s)%n",
-                xmx, flavour.name().toLowerCase(Locale.ROOT), warmup, duration, Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.printf("fleet bench: one agent (own JVM, -Xmx%s), %s routers, %s relay, lease %d s, %d connects at a time, %d s warm-up then %d s measured per size; JDK %s, %d cpu(s)%n",
+                xmx, flavour.name().toLowerCase(Locale.ROOT), openssh ? "OpenSSH" : "embedded", lease, parallel, warmup, duration,
+                Runtime.version(), Runtime.getRuntime().availableProcessors());
+        Fleet fleet = new Fleet(Duration.ofSeconds(warmup), Duration.ofSeconds(duration), xmx, faults, lease, parallel);
         System.out.printf("%8s %10s %9s %10s %9s %9s %8s %11s %10s %7s%n", "tunnels", "connect s", "cpu %core", "heap MB", "heap/tun",
                 "RSS MB", "threads", "threads/tun", "detect ms", "flaps");
         Path root = Files.createTempDirectory("netpilot-fleetbench-");
@@ -80,9 +97,8 @@ public final class FleetBench {
                 }
                 double[] r;
                 // a fresh relay per size: nothing the last fleet left on the relay (a port, a session) is seen by the next
-                try (EmbeddedRelay relay = EmbeddedRelay.start(root.resolve("relay" + size))) {
-                    r = run(relay, routers.subList(0, size), root.resolve("home" + size), Duration.ofSeconds(warmup),
-                            Duration.ofSeconds(duration), xmx, faults);
+                try (Relay relay = openssh ? Relay.openssh(root.resolve("relay" + size)) : Relay.embedded(root.resolve("relay" + size))) {
+                    r = run(relay, routers.subList(0, size), root.resolve("home" + size), fleet);
                 }
                 if (size == 0) {
                     idle = r;
@@ -102,23 +118,52 @@ public final class FleetBench {
         System.out.println("detect: median over the faults of SIGKILL of one tunnel's router processes -> its state leaves UP (events API); flaps: other tunnels leaving UP in the window");
     }
 
+    /** How each size is run. */
+    private record Fleet(Duration warmup, Duration window, String xmx, int faults, long leaseSeconds, int parallel) {}
+
+    /** The relay of one size: where the agent logs in, how its key is let in, and how it is stopped. */
+    private record Relay(String address, java.util.function.Consumer<String> authorize, java.io.Closeable server) implements AutoCloseable {
+        static Relay embedded(Path dir) {
+            EmbeddedRelay relay = EmbeddedRelay.start(dir);
+            return new Relay(relay.address().toString(), relay::authorize, relay::close);
+        }
+
+        static Relay openssh(Path dir) throws Exception {
+            OpenSshRelay relay = OpenSshRelay.oneAccount(dir);
+            return new Relay(relay.agent + "@127.0.0.1:" + relay.port, key -> {
+                try {
+                    relay.authorizeAgent(key);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException("cannot authorize the agent on the OpenSSH relay: " + e, e);
+                }
+            }, relay);
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
     /** One fleet; returns {cpu % of a core, heap MB, RSS MB, threads, detect ms (-1 none), connect ms, flaps}. */
-    private static double[] run(EmbeddedRelay relay, List<EmbeddedRouter> routers, Path home, Duration warmup, Duration window, String xmx,
-            int faults)
-            throws Exception {
+    private static double[] run(Relay relay, List<EmbeddedRouter> routers, Path home, Fleet fleet) throws Exception {
+        Duration warmup = fleet.warmup();
+        Duration window = fleet.window();
+        int faults = fleet.faults();
         String key;
         try (NetPilot keyMaker = NetPilot.builder().home(home).open()) {
             key = keyMaker.agentPublicKey();
         }
-        relay.authorize(key);
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + xmx,
-                "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", "")));
+        relay.authorize().accept(key);
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + fleet.xmx(),
+                "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", ""),
+                "-Dnetpilot.fleet.leaseSeconds=" + fleet.leaseSeconds(), "-Dnetpilot.fleet.parallel=" + fleet.parallel()));
         String extra = System.getenv().getOrDefault("NETPILOT_FLEET_AGENT_OPTS", "").replace("{size}", Integer.toString(routers.size()));
         if (!extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+"))); // e.g. -XX:StartFlightRecording=filename=/tmp/fleet-{size}.jfr
         }
         cmd.addAll(List.of("-p", System.getProperty("jdk.module.path"), "-m", "io.netpilot.bench/io.netpilot.bench.FleetAgent",
-                home.toString(), relay.address().toString()));
+                home.toString(), relay.address()));
         for (EmbeddedRouter router : routers) {
             router.authorize(key);
             cmd.add(router.address().toString());
