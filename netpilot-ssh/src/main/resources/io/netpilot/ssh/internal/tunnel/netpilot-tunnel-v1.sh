@@ -192,6 +192,7 @@ stop_client() {
 
 finish() {
     log "stopping: $1"
+    [ -n "${SPID:-}" ] && kill "$SPID" 2>/dev/null # the look's sleep, when a signal cut it short
     stop_client
     rm -f "$PIDF"
     exit "$2"
@@ -214,6 +215,28 @@ read_clock() {
 tick() {
     looks=$((looks + 1))
     if [ $looks -ge $CLOCK_EVERY ]; then read_clock; else NOW=$((NOW + 1)); fi
+}
+
+# A look's second: sleeps in the background and waits for it, so the client's exit ends the wait at
+# once (a trapped SIGCHLD makes dash's and busybox ash's wait return; bash waits the second out, as a
+# plain sleep did) and a dropped connection is retried without waiting out the look. Forks only the
+# sleep, as before. A second slept whole is counted; after a short one the clock is read instead, so
+# NOW is never ahead of the clock.
+trap ': ' CHLD
+SPID=
+nap() {
+    sleep 1 &
+    SPID=$!
+    wait "$SPID"
+    if alive "$SPID"; then
+        kill "$SPID" 2>/dev/null
+        wait "$SPID" 2>/dev/null
+        SPID=
+        read_clock
+    else
+        SPID=
+        tick
+    fi
 }
 
 # Sets REASON to why the tunnel must end now, or to nothing.
@@ -287,8 +310,7 @@ while :; do
     while alive "$CPID"; do
         check_end
         [ -n "$REASON" ] && finish "$REASON" 0
-        sleep 1
-        tick
+        nap
         [ $looks -eq 0 ] && trim_log # with each read of the clock
     done
     wait "$CPID"
