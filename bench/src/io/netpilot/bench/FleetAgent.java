@@ -1,5 +1,6 @@
 package io.netpilot.bench;
 
+import io.netpilot.core.CleanupReport;
 import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.NetPilot;
 import io.netpilot.core.PortRange;
@@ -30,7 +31,7 @@ import java.util.concurrent.Future;
  * stop. Talks on stdout/stdin, one line each:
  * {@code FAILED i why} (tunnel i could not connect), {@code READY n ms i=TUNNEL,...}, {@code BACK TUNNEL} (it came back UP), {@code LEFT TUNNEL STATE REASON} (a tunnel's state left UP, from the
  * events API), {@code HEAP used committed} (bytes, after a full GC, on {@code heap}), and on {@code stop}
- * the exit cleanup ({@link NetPilot#stopTunnels}) and exit.
+ * the exit cleanup ({@link NetPilot#stopTunnels}), {@code CLEANUP entries errors [first error]}, and exit.
  *
  * <p>Usage: {@code FleetAgent HOME RELAY ROUTER...}; default settings, or a probe every
  * {@code -Dnetpilot.fleet.probeMillis} ms. A main program.
@@ -81,7 +82,9 @@ public final class FleetAgent {
                     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
                     say("HEAP " + heap.getUsed() + " " + heap.getCommitted());
                 } else if (line.equals("stop")) {
-                    agent.stopTunnels();
+                    CleanupReport report = agent.stopTunnels();
+                    List<String> errors = report.entries().stream().flatMap(e -> e.error().stream()).toList();
+                    say("CLEANUP " + report.entries().size() + " " + errors.size() + (errors.isEmpty() ? "" : " " + errors.get(0).replace('\n', ' ')));
                     break;
                 }
             }

@@ -122,10 +122,11 @@ public final class FleetBench {
     private record Fleet(Duration warmup, Duration window, String xmx, int faults, long leaseSeconds, int parallel) {}
 
     /** The relay of one size: where the agent logs in, how its key is let in, and how it is stopped. */
-    private record Relay(String address, java.util.function.Consumer<String> authorize, java.io.Closeable server) implements AutoCloseable {
+    private record Relay(String address, java.util.function.Consumer<String> authorize, Path keysFile, java.io.Closeable server)
+            implements AutoCloseable {
         static Relay embedded(Path dir) {
             EmbeddedRelay relay = EmbeddedRelay.start(dir);
-            return new Relay(relay.address().toString(), relay::authorize, relay::close);
+            return new Relay(relay.address().toString(), relay::authorize, relay.authorizedKeysFile(), relay::close);
         }
 
         static Relay openssh(Path dir) throws Exception {
@@ -136,7 +137,13 @@ public final class FleetBench {
                 } catch (IOException | InterruptedException e) {
                     throw new IllegalStateException("cannot authorize the agent on the OpenSSH relay: " + e, e);
                 }
-            }, relay);
+            }, relay.keysFile(), relay);
+        }
+
+        /** Key lines on the relay other than the agent's own (whose key is {@code agentKey}): the routers' lease lines. */
+        long routerKeyLines(String agentKey) throws IOException {
+            String agentBlob = agentKey.strip().split("\\s+")[1];
+            return Files.readAllLines(keysFile).stream().filter(l -> !l.isBlank() && !l.contains(agentBlob)).count();
         }
 
         @Override
@@ -207,9 +214,18 @@ public final class FleetBench {
             String[] heap = next(lines, agent, Duration.ofSeconds(60), l -> l.startsWith("HEAP "), home).text().split(" ");
             double heapMb = Long.parseLong(heap[1]) / 1048576.0;
             double detect = detectMedian(routers, ids, lines, agent, faults, home);
+            long stopAt = System.nanoTime();
             to.println("stop");
-            next(lines, agent, Duration.ofMinutes(3), l -> l.equals("BYE"), home);
+            String cleanup = next(lines, agent, Duration.ofMinutes(3), l -> l.startsWith("CLEANUP "), home).text();
+            next(lines, agent, Duration.ofMinutes(1), l -> l.equals("BYE"), home);
+            long stopMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAt);
             agent.waitFor(30, TimeUnit.SECONDS);
+            // the exit cleanup must leave nothing: no lease key line on the relay, no process on a router
+            long keyLines = relay.routerKeyLines(key);
+            long processes = routers.stream().mapToLong(r -> r.livePids().size()).sum();
+            String[] c = cleanup.split(" ", 4);
+            System.out.printf("    exit cleanup of %s tunnels: %d ms, %s entries with an error%s; left behind: %d relay key line(s), %d router process(es)%n",
+                    c[1], stopMs, c[2], c.length > 3 ? " (first: " + c[3] + ")" : "", keyLines, processes);
             if (ids.size() < routers.size()) {
                 System.out.printf("    only %d of %d tunnels connected (see FAILED lines); measured with those%n", ids.size(), routers.size());
             }
