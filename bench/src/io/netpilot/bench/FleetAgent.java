@@ -51,7 +51,9 @@ public final class FleetAgent {
         if (probeMillis != null) {
             settings = settings.withProbing(Duration.ofMillis(probeMillis), settings.probeTimeout(), settings.failuresBeforeRepair());
         }
-        try (NetPilot agent = NetPilot.builder().home(home).settings(settings).open()) {
+        // the exit cleanup may take its time here: the bench's 200 routers share its two cores (a real
+        // fleet's routers stop in parallel on their own CPUs), and what is measured is that it leaves nothing
+        try (NetPilot agent = NetPilot.builder().home(home).settings(settings).exitCleanupBound(Duration.ofMinutes(3)).open()) {
             agent.subscribe(e -> {
                 if (e instanceof TunnelEvent.StateChanged c && c.from() instanceof TunnelState.Up && !(c.to() instanceof TunnelState.Up)) {
                     say("LEFT " + c.tunnel() + " " + c.to().name() + " " + c.to().reason().orElse(""));
