@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code go} line while the bench authorizes it), warms up, measures its idle CPU rate, then runs the
  * probes sequentially, from CONCURRENCY virtual threads back to back, and a quarter as many paced (200 a
  * second over CONCURRENCY virtual threads, as in a fleet), each with the product's probe and a 1 s
- * timeout, and prints {@code RESULT mode cpuMicros wallMicros rttP50Micros unreached threads switchesPerProbe} per mode
+ * timeout, and prints {@code RESULT mode rawCpuMicros cpuMicrosLessIdle wallMicros rttP50Micros unreached threads switchesPerProbe} per mode
  * (context switches of the agent's live threads),
  * then {@code BYE}.
  *
@@ -59,9 +59,10 @@ public final class ProbeCostAgent {
                 run(probe, relay, port, warmup, 1, null);
                 run(probe, relay, port, warmup, concurrency, null);
                 System.gc();
+                Thread.sleep(2000); // the compiler threads finish what the warm-up gave them
                 long idle0 = cpuTicks();
                 long t0 = System.nanoTime();
-                Thread.sleep(3000);
+                Thread.sleep(5000);
                 double idleTicksPerNano = (double) (cpuTicks() - idle0) / (System.nanoTime() - t0);
                 System.out.printf(Locale.ROOT, "idle cpu: %.2f %% of a core%n", idleTicksPerNano * 1e9 / CLK_TCK * 100);
                 run(probe, relay, port, probes, 1, new Report("sequential", idleTicksPerNano));
@@ -108,14 +109,14 @@ public final class ProbeCostAgent {
         if (report == null) {
             return;
         }
-        double busyTicks = ticks - report.idleTicksPerNano() * wall;
-        double cpuMicros = busyTicks * 1e6 / CLK_TCK / probes;
+        double rawMicros = ticks * 1e6 / CLK_TCK / probes;
+        double cpuMicros = (ticks - report.idleTicksPerNano() * wall) * 1e6 / CLK_TCK / probes;
         List<Long> sorted = new ArrayList<>(rtts);
         Collections.sort(sorted);
         long p50 = sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2) / 1000;
         reasons.forEach(r -> System.out.println("unreached: " + r));
-        System.out.printf(Locale.ROOT, "RESULT %s %.0f %.0f %d %d %d %.1f%n", report.mode(), cpuMicros, wall / 1e3 / probes, p50, unreached.get(),
-                Thread.activeCount(), (double) switches / probes);
+        System.out.printf(Locale.ROOT, "RESULT %s %.0f %.0f %.0f %d %d %d %.1f%n", report.mode(), rawMicros, cpuMicros, wall / 1e3 / probes, p50,
+                unreached.get(), Thread.activeCount(), (double) switches / probes);
     }
 
     /**
@@ -159,11 +160,12 @@ public final class ProbeCostAgent {
         long ticks = cpuTicks() - ticks0;
         long switches = contextSwitches() - switches0;
         int done = each * threads;
+        double rawMicros = ticks * 1e6 / CLK_TCK / done;
         double cpuMicros = (ticks - idleTicksPerNano * wall) * 1e6 / CLK_TCK / done;
         List<Long> sorted = new ArrayList<>(rtts);
         Collections.sort(sorted);
         long p50 = sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2) / 1000;
-        System.out.printf(Locale.ROOT, "RESULT paced/%d/s %.0f %.0f %d %d %d %.1f%n", PACED_RATE, cpuMicros, wall / 1e3 / done, p50,
+        System.out.printf(Locale.ROOT, "RESULT paced/%d/s %.0f %.0f %.0f %d %d %d %.1f%n", PACED_RATE, rawMicros, cpuMicros, wall / 1e3 / done, p50,
                 unreached.get(), Thread.activeCount(), (double) switches / done);
     }
 
