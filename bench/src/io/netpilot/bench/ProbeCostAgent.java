@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * module's transport (the agent key of HOME, which it prints as {@code KEY line} and then waits for a
  * {@code go} line while the bench authorizes it), warms up, measures its idle CPU rate, then runs the
  * probes sequentially, from CONCURRENCY virtual threads back to back, and a quarter as many paced (200 a
- * second over CONCURRENCY virtual threads, as in a fleet), each with the product's probe and a 1 s
+ * second over CONCURRENCY virtual threads, as in a fleet), then paced again on 50 ms ticks, each with the product's probe and a 1 s
  * timeout, and prints {@code RESULT mode rawCpuMicros cpuMicrosLessIdle wallMicros rttP50Micros unreached threads switchesPerProbe} per mode
  * (context switches of the agent's live threads),
  * then {@code BYE}.
@@ -38,6 +38,8 @@ public final class ProbeCostAgent {
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
     private static final long CLK_TCK = 100;
     private static final int PACED_RATE = 200;
+    /** The tick the aligned paced run starts its probes on. */
+    private static final int ALIGN_MILLIS = 50;
 
     private ProbeCostAgent() {}
 
@@ -67,7 +69,8 @@ public final class ProbeCostAgent {
                 System.out.printf(Locale.ROOT, "idle cpu: %.2f %% of a core%n", idleTicksPerNano * 1e9 / CLK_TCK * 100);
                 run(probe, relay, port, probes, 1, new Report("sequential", idleTicksPerNano));
                 run(probe, relay, port, probes, concurrency, new Report("concurrent", idleTicksPerNano));
-                paced(probe, relay, port, probes / 4, concurrency, idleTicksPerNano);
+                paced(probe, relay, port, probes / 4, concurrency, idleTicksPerNano, 0);
+                paced(probe, relay, port, probes / 4, concurrency, idleTicksPerNano, ALIGN_MILLIS);
             }
         }
         System.out.println("BYE");
@@ -121,10 +124,13 @@ public final class ProbeCostAgent {
 
     /**
      * Like the fleet: CONCURRENCY virtual threads, each probing at its own even pace, together {@link #PACED_RATE}
-     * probes a second, so that most probes start from an idle agent (threads parked, caches cold).
+     * probes a second, so that most probes start from an idle agent (threads parked, caches cold). With
+     * {@code alignMillis}, each probe waits for the next tick of that length, so that probes due close together
+     * run together (what a fleet-wide probe tick would do).
      */
-    private static void paced(EndToEndProbe probe, RemoteShell relay, int port, int probes, int threads, double idleTicksPerNano)
-            throws Exception {
+    private static void paced(EndToEndProbe probe, RemoteShell relay, int port, int probes, int threads, double idleTicksPerNano,
+            int alignMillis) throws Exception {
+        long align = alignMillis * 1_000_000L;
         long period = 1_000_000_000L * threads / PACED_RATE;
         int each = Math.max(1, probes / threads);
         AtomicInteger unreached = new AtomicInteger();
@@ -137,7 +143,11 @@ public final class ProbeCostAgent {
             long first = t0 + period * i / threads;
             started.add(Thread.ofVirtual().start(() -> {
                 for (int k = 0; k < each; k++) {
-                    long wait = first + k * period - System.nanoTime();
+                    long at = first + k * period;
+                    if (align > 0) {
+                        at = t0 + (at - t0 + align - 1) / align * align;
+                    }
+                    long wait = at - System.nanoTime();
                     if (wait > 0) {
                         try {
                             Thread.sleep(Duration.ofNanos(wait));
@@ -165,7 +175,8 @@ public final class ProbeCostAgent {
         List<Long> sorted = new ArrayList<>(rtts);
         Collections.sort(sorted);
         long p50 = sorted.isEmpty() ? -1 : sorted.get(sorted.size() / 2) / 1000;
-        System.out.printf(Locale.ROOT, "RESULT paced/%d/s %.0f %.0f %.0f %d %d %d %.1f%n", PACED_RATE, rawMicros, cpuMicros, wall / 1e3 / done, p50,
+        System.out.printf(Locale.ROOT, "RESULT paced/%d/s%s %.0f %.0f %.0f %d %d %d %.1f%n", PACED_RATE, align > 0 ? "@" + alignMillis + "ms" : "",
+                rawMicros, cpuMicros, wall / 1e3 / done, p50,
                 unreached.get(), Thread.activeCount(), (double) switches / done);
     }
 

@@ -69,7 +69,7 @@ public final class ProbeCostBench {
         System.out.printf("probe-cost bench: %d probes after %d warm-up, sequential and %d concurrent (virtual threads), %d round(s);"
                 + " agent in its own JVM; JDK %s, %d cpu(s)%n", probes, warmup, concurrency, rounds, Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf("%-10s %-12s %12s %12s %12s %10s %9s %8s %12s %14s%n", "build", "mode", "cpu us/probe", "less idle", "wall us/probe",
+        System.out.printf("%-10s %-16s %12s %12s %12s %10s %9s %8s %12s %14s%n", "build", "mode", "cpu us/probe", "less idle", "wall us/probe",
                 "rtt p50 us", "unreached", "threads", "ctxsw/probe", "load (1 min)");
         Path root = Files.createTempDirectory("netpilot-probecost-");
         try (ServerSocket banner = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
@@ -111,7 +111,7 @@ public final class ProbeCostBench {
                     to.println("go");
                 } else if (line.startsWith("RESULT ")) {
                     String[] f = line.split(" ");
-                    System.out.printf("%-10s %-12s %12s %12s %12s %10s %9s %8s %12s %14s%n", label, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8],
+                    System.out.printf("%-10s %-16s %12s %12s %12s %10s %9s %8s %12s %14s%n", label, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8],
                             load());
                 } else if (line.equals("BYE")) {
                     break;
