@@ -161,10 +161,10 @@ final class MinaRemoteShell implements RemoteShell, PushLoopback {
         requireLoopbackPort(port);
         Objects.requireNonNull(receiver, "receiver");
         requireOpen();
-        ProbeChannel channel = new ProbeChannel(port, receiver);
+        ProbeChannel channel = new ProbeChannel(port, receiver, e -> refused(port, e));
         try {
             session.getService(ConnectionService.class).registerChannel(channel);
-            channel.start(e -> refused(port, e));
+            channel.start();
             return channel::shut;
         } catch (IOException | RuntimeException e) {
             channel.close(true);

@@ -16,18 +16,25 @@ final class ProbeChannel extends ChannelDirectTcpip {
     private static final SshdSocketAddress FROM = new SshdSocketAddress("127.0.0.1", 0);
 
     private final PushLoopback.Receiver receiver;
+    private final Function<Throwable, Exception> refused;
     private final String name;
     private volatile OpenFuture opening;
 
-    ProbeChannel(int port, PushLoopback.Receiver receiver) {
+    /** {@code refused} says why the channel did not open, from MINA's reason. */
+    ProbeChannel(int port, PushLoopback.Receiver receiver, Function<Throwable, Exception> refused) {
         super(FROM, new SshdSocketAddress("127.0.0.1", port));
         this.receiver = receiver;
+        this.refused = refused;
         this.name = "ProbeChannel[127.0.0.1:" + port + "]";
-        addCloseFutureListener(closed -> receiver.ended(null));
+        addCloseFutureListener(closed -> {
+            OpenFuture f = opening;
+            // closed before it opened (the session ended, or the prober gave up): a refusal, as an open that fails
+            receiver.ended(f != null && f.isOpened() ? null : refused.apply(new IOException("the channel closed before it opened")));
+        });
     }
 
-    /** Sends the open request; the outcome goes to the receiver, translated by {@code refused}. */
-    void start(Function<Throwable, Exception> refused) throws IOException {
+    /** Sends the open request; the outcome goes to the receiver. */
+    void start() throws IOException {
         OpenFuture f = open();
         opening = f;
         f.addListener(done -> {
