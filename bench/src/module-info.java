@@ -9,5 +9,7 @@ module io.netpilot.bench {
     // the fleet bench's agent reports its heap after a full GC
     requires java.management;
     requires io.netpilot.state;
+    // the probe-cost bench's agent opens its relay session through the ssh module and probes with its probe
+    requires io.netpilot.ssh;
     requires io.netpilot.testkit;
 }

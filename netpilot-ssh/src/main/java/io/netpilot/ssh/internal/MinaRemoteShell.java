@@ -25,10 +25,15 @@ import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
-/** {@link RemoteShell} over one authenticated MINA {@link ClientSession}. Thread-safe: one channel per call. */
-final class MinaRemoteShell implements RemoteShell {
+/**
+ * {@link RemoteShell} over one authenticated MINA {@link ClientSession}, and its {@link PushLoopback} for the
+ * frequent probe. Thread-safe: one channel per call.
+ */
+final class MinaRemoteShell implements RemoteShell, PushLoopback {
     private static final byte[] NO_INPUT = new byte[0];
 
     private final SshAddress address;
@@ -134,9 +139,7 @@ final class MinaRemoteShell implements RemoteShell {
 
     @Override
     public RemoteConnection connectLoopback(int port, Duration timeout) {
-        if (port < 1 || port > 65535) {
-            throw new InvalidInputException("a loopback port must be from 1 to 65535, not " + port);
-        }
+        requireLoopbackPort(port);
         Objects.requireNonNull(timeout, "timeout");
         requireOpen();
         ChannelDirectTcpip channel = null;
@@ -149,12 +152,39 @@ final class MinaRemoteShell implements RemoteShell {
             if (channel != null) {
                 channel.close(true);
             }
-            if (!session.isOpen()) {
-                throw lost(e);
-            }
-            throw new HostUnreachableException(address.hostAndPort() + " could not connect to its own 127.0.0.1:"
-                    + port + " (" + SshErrors.describe(e) + "); check that something listens there and that the"
-                    + " SSH server allows TCP forwarding", e);
+            throw refused(port, e);
+        }
+    }
+
+    @Override
+    public Handle pushLoopback(int port, Receiver receiver) {
+        requireLoopbackPort(port);
+        Objects.requireNonNull(receiver, "receiver");
+        requireOpen();
+        ProbeChannel channel = new ProbeChannel(port, receiver, e -> refused(port, e));
+        try {
+            session.getService(ConnectionService.class).registerChannel(channel);
+            channel.start();
+            return channel::shut;
+        } catch (IOException | RuntimeException e) {
+            channel.close(true);
+            throw refused(port, e);
+        }
+    }
+
+    /** Why the host's {@code 127.0.0.1:port} could not be opened: the session is lost, or the port refused. */
+    private HostUnreachableException refused(int port, Throwable e) {
+        if (!session.isOpen()) {
+            return lost(e);
+        }
+        return new HostUnreachableException(address.hostAndPort() + " could not connect to its own 127.0.0.1:"
+                + port + " (" + SshErrors.describe(e) + "); check that something listens there and that the"
+                + " SSH server allows TCP forwarding", e);
+    }
+
+    private static void requireLoopbackPort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new InvalidInputException("a loopback port must be from 1 to 65535, not " + port);
         }
     }
 
@@ -177,6 +207,11 @@ final class MinaRemoteShell implements RemoteShell {
         return "RemoteShell[" + address + (isOpen() ? "" : ", closed") + "]";
     }
 
+    /** For tests: how many channels the session holds (open, or closing). */
+    int channels() {
+        return ((AbstractConnectionService) session.getService(ConnectionService.class)).getChannels().size();
+    }
+
     private void requireOpen() {
         if (!session.isOpen()) {
             throw new HostUnreachableException("the session to " + address.hostAndPort()
@@ -184,7 +219,7 @@ final class MinaRemoteShell implements RemoteShell {
         }
     }
 
-    private HostUnreachableException lost(Exception cause) {
+    private HostUnreachableException lost(Throwable cause) {
         return new HostUnreachableException("lost the connection to " + address.hostAndPort()
                 + "; reconnect and retry (check the network and that the host is up)", cause);
     }

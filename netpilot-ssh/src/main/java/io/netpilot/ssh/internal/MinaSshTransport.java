@@ -24,6 +24,7 @@ import org.apache.sshd.client.future.AuthFuture;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.Property;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.global.KeepAliveHandler;
 import org.apache.sshd.common.keyprovider.KeyIdentityProvider;
@@ -58,12 +59,24 @@ final class MinaSshTransport implements SshTransport {
         // Commands are small request/answer exchanges: without this, Nagle's algorithm and the peer's
         // delayed ACK hold a small packet back for ~40 ms, several times per connect.
         CoreModuleProperties.TCP_NODELAY.set(c, true);
+        // MINA looks these up per packet or per channel, walking from the session to the client and on to the
+        // JVM's system properties when unset; set here to MINA's own defaults, each lookup ends at the client.
+        // (The end-to-end probe opens a channel per tunnel every couple of seconds.)
+        for (Property<?> p : List.of(CoreModuleProperties.NIO2_READ_TIMEOUT, CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT,
+                CoreModuleProperties.WINDOW_SIZE, CoreModuleProperties.MAX_PACKET_SIZE, CoreModuleProperties.LIMIT_PACKET_SIZE,
+                CoreModuleProperties.MAX_CONCURRENT_CHANNELS, CoreModuleProperties.CHANNEL_CLOSE_TIMEOUT)) {
+            pinDefault(c, p);
+        }
         if (!settings.keepaliveInterval().isZero()) {
             CoreModuleProperties.HEARTBEAT_INTERVAL.set(c, settings.keepaliveInterval());
             CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(c, settings.keepaliveMaxMissed());
         }
         c.start();
         this.client = c;
+    }
+
+    private static <T> void pinDefault(SshClient client, Property<T> property) {
+        property.getDefault().ifPresent(value -> property.set(client, value));
     }
 
     @Override

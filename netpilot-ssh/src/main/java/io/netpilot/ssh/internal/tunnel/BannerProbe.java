@@ -5,30 +5,26 @@ import io.netpilot.core.spi.EndToEndProbe;
 import io.netpilot.core.spi.ProbeResult;
 import io.netpilot.core.spi.RemoteConnection;
 import io.netpilot.core.spi.RemoteShell;
-import java.io.ByteArrayOutputStream;
+import io.netpilot.ssh.internal.PushLoopback;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
  * {@link EndToEndProbe} that reads the router's SSH identification line through the relay
- * ({@code direct-tcpip} to the relay's {@code 127.0.0.1:port}). RFC 4253 lets a server send other
- * lines before {@code SSH-}; up to a few are skipped. The round trip is measured with a monotonic
- * clock (injected for tests). Stateless, thread-safe.
+ * ({@code direct-tcpip} to the relay's {@code 127.0.0.1:port}); {@link BannerLine} says which line counts
+ * (RFC 4253 lets a server send other lines before {@code SSH-}). On the agent's MINA session the bytes are
+ * parsed as they arrive on the session's I/O thread ({@link PushLoopback}), the prober waits once, and the
+ * channel is closed without an EOF: no reader thread, stream or executor per probe, which runs every couple
+ * of seconds per tunnel. Another {@link RemoteShell} is read through {@link RemoteShell#connectLoopback} by a
+ * virtual thread. The round trip is measured with a monotonic clock (injected for tests). Stateless,
+ * thread-safe.
  */
 final class BannerProbe implements EndToEndProbe {
-    private static final int MAX_BYTES = 4096;
-    private static final int MAX_LINES = 8;
-
     private final LongSupplier nanoTime;
 
     BannerProbe(LongSupplier nanoTime) {
@@ -37,31 +33,71 @@ final class BannerProbe implements EndToEndProbe {
 
     @Override
     public ProbeResult probe(RemoteShell relay, int port, Duration timeout) {
-        return whenAnswered(relay, port, timeout, nanoTime, (connection, start) -> readBannerWithin(connection, start, port, timeout));
+        Objects.requireNonNull(relay, "relay");
+        Objects.requireNonNull(timeout, "timeout");
+        long start = nanoTime.getAsLong();
+        BannerLine banner = new BannerLine();
+        PushLoopback.Handle connection;
+        try {
+            connection = feed(relay, port, timeout, banner);
+        } catch (NothingAnswers e) {
+            return e.result;
+        }
+        try {
+            String line = banner.await(timeout.toNanos() - (nanoTime.getAsLong() - start));
+            Duration rtt = Duration.ofNanos(nanoTime.getAsLong() - start);
+            if (line.startsWith("SSH-2.0-")) {
+                return new ProbeResult.Reached(line, rtt);
+            }
+            return new ProbeResult.Unreached(line.isEmpty()
+                    ? "relay port " + port + " closed the connection without an SSH banner: the router's SSH server or the tunnel is down"
+                    : "relay port " + port + " answered something that is not an SSH-2.0 server: " + printable(line));
+        } catch (TimeoutException e) {
+            return new ProbeResult.Unreached("no SSH banner on relay port " + port + " within " + timeout
+                    + (banner.wasOpened() ? "" : " (the relay did not open the connection in that time)"));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof HostUnreachableException refused) {
+                return nothingAnswers(relay, port, refused);
+            }
+            return new ProbeResult.Unreached("reading relay port " + port + " failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ProbeResult.Unreached("probe of relay port " + port + " interrupted");
+        } finally {
+            connection.close();
+        }
     }
 
-    private ProbeResult readBannerWithin(RemoteConnection connection, long start, int port, Duration timeout) {
-        try (connection; ExecutorService reader = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<String> banner = reader.submit(() -> readBanner(connection.input()));
-            long left = timeout.toNanos() - (nanoTime.getAsLong() - start);
+    /**
+     * Starts the connection to the relay's {@code 127.0.0.1:port}, its bytes going to {@code banner}.
+     *
+     * @throws NothingAnswers when the port refuses at once while the relay session lives
+     * @throws HostUnreachableException when the relay session itself is lost
+     */
+    private static PushLoopback.Handle feed(RemoteShell relay, int port, Duration timeout, BannerLine banner) throws NothingAnswers {
+        if (relay instanceof PushLoopback pushing) {
             try {
-                String line = banner.get(Math.max(left, 1), TimeUnit.NANOSECONDS);
-                Duration rtt = Duration.ofNanos(nanoTime.getAsLong() - start);
-                if (line.startsWith("SSH-2.0-")) {
-                    return new ProbeResult.Reached(line, rtt);
-                }
-                return new ProbeResult.Unreached(line.isEmpty()
-                        ? "relay port " + port + " closed the connection without an SSH banner: the router's SSH server or the tunnel is down"
-                        : "relay port " + port + " answered something that is not an SSH-2.0 server: " + printable(line));
-            } catch (TimeoutException e) {
-                connection.close(); // unblocks the reader
-                return new ProbeResult.Unreached("no SSH banner on relay port " + port + " within " + timeout);
-            } catch (ExecutionException e) {
-                return new ProbeResult.Unreached("reading relay port " + port + " failed: " + e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new ProbeResult.Unreached("probe of relay port " + port + " interrupted");
+                return pushing.pushLoopback(port, banner);
+            } catch (HostUnreachableException e) {
+                throw new NothingAnswers(nothingAnswers(relay, port, e));
             }
+        }
+        RemoteConnection connection = openLoopback(relay, port, timeout);
+        banner.opened();
+        Thread.ofVirtual().name("banner-probe-" + port).start(() -> pump(connection, banner));
+        return connection::close; // which ends the pump
+    }
+
+    private static void pump(RemoteConnection connection, BannerLine banner) {
+        byte[] buf = new byte[512];
+        try (InputStream in = connection.input()) {
+            int n = in.read(buf);
+            while (n >= 0 && banner.received(buf, 0, n)) {
+                n = in.read(buf);
+            }
+            banner.ended(null);
+        } catch (IOException e) {
+            banner.ended(e);
         }
     }
 
@@ -111,34 +147,20 @@ final class BannerProbe implements EndToEndProbe {
         try {
             return relay.connectLoopback(port, timeout);
         } catch (HostUnreachableException e) {
-            if (!relay.isOpen()) {
-                throw e;
-            }
-            throw new NothingAnswers(new ProbeResult.Unreached("nothing answers on the relay's 127.0.0.1:" + port + " (" + e.getMessage() + ")"));
+            throw new NothingAnswers(nothingAnswers(relay, port, e));
         }
     }
 
-    /** The first line starting with {@code SSH-}, else the last line read, else empty at end of stream. */
-    static String readBanner(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        String last = "";
-        int total = 0;
-        int lines = 0;
-        int b;
-        while (total < MAX_BYTES && (b = in.read()) >= 0) {
-            total++;
-            if (b == '\n') {
-                String text = line.toString(StandardCharsets.UTF_8).stripTrailing();
-                if (text.startsWith("SSH-") || ++lines >= MAX_LINES) {
-                    return text;
-                }
-                last = text;
-                line.reset();
-            } else {
-                line.write(b);
-            }
+    /**
+     * What {@code refusal} of the relay's {@code 127.0.0.1:port} means while the relay session lives.
+     *
+     * @throws HostUnreachableException {@code refusal} itself, when the relay session is lost
+     */
+    private static ProbeResult.Unreached nothingAnswers(RemoteShell relay, int port, HostUnreachableException refusal) {
+        if (!relay.isOpen()) {
+            throw refusal;
         }
-        return line.size() > 0 ? line.toString(StandardCharsets.UTF_8).stripTrailing() : last;
+        return new ProbeResult.Unreached("nothing answers on the relay's 127.0.0.1:" + port + " (" + refusal.getMessage() + ")");
     }
 
     private static String printable(String text) {

@@ -3,7 +3,6 @@ package io.netpilot.ssh.internal.tunnel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netpilot.core.spi.ProbeResult;
-import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,9 +19,37 @@ class BannerProbeTest {
     private final BannerProbe probe = new BannerProbe(System::nanoTime);
 
     @Test
-    void skipsPreambleLinesUpToTheIdentification() throws Exception {
-        String text = "hello\r\nwelcome\r\nSSH-2.0-dropbear_2022.83\r\nrest";
-        assertThat(BannerProbe.readBanner(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))).isEqualTo("SSH-2.0-dropbear_2022.83");
+    void skipsPreambleLinesUpToTheIdentificationWhereverTheChunksSplitThem() throws Exception {
+        byte[] text = "hello\r\nwelcome\r\nSSH-2.0-dropbear_2022.83\r\nrest".getBytes(StandardCharsets.UTF_8);
+        for (int split = 0; split <= text.length; split++) {
+            BannerLine line = new BannerLine();
+            line.received(text, 0, split);
+            line.received(text, split, text.length - split);
+            assertThat(line.await(1)).isEqualTo("SSH-2.0-dropbear_2022.83");
+        }
+    }
+
+    @Test
+    void withoutAnIdentificationTheLastLineOrNothingCounts() throws Exception {
+        BannerLine partial = new BannerLine();
+        byte[] text = "one\r\ntwo, unfinished".getBytes(StandardCharsets.UTF_8);
+        partial.received(text, 0, text.length);
+        partial.ended(null);
+        assertThat(partial.await(1)).isEqualTo("two, unfinished");
+
+        BannerLine silent = new BannerLine();
+        silent.ended(null);
+        assertThat(silent.await(1)).isEmpty();
+
+        BannerLine chatty = new BannerLine();
+        byte[] many = "x\n".repeat(BannerLine.MAX_LINES + 5).getBytes(StandardCharsets.UTF_8);
+        chatty.received(many, 0, many.length);
+        assertThat(chatty.await(1)).isEqualTo("x");
+
+        BannerLine endless = new BannerLine();
+        byte[] noNewline = "y".repeat(BannerLine.MAX_BYTES * 2).getBytes(StandardCharsets.UTF_8);
+        endless.received(noNewline, 0, noNewline.length);
+        assertThat(endless.await(1)).hasSize(BannerLine.MAX_BYTES);
     }
 
     @Test
