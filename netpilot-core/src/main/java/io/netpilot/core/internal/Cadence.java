@@ -29,6 +29,9 @@ import java.util.Optional;
  * @param timeout how long that probe may take
  */
 record Cadence(Duration interval, Duration timeout) {
+    /** Probes start on ticks of this length (at most a twentieth of their wait), shared by all tunnels. */
+    static final Duration TICK = Duration.ofMillis(50);
+
     /** A healthy tunnel's probe may take this many smoothed round trips. */
     static final int RTT_FACTOR = 10;
     /** The healthy cadence leaves this part of the budget (1/12: 250 ms by default) for a probe's start and its recording. */
@@ -42,6 +45,23 @@ record Cadence(Duration interval, Duration timeout) {
         Duration margin = settings.probeInterval().plus(settings.probeTimeout()).dividedBy(MARGIN_DIVISOR);
         Duration timeout = settings.probeTimeout();
         return new Cadence(settings.probeInterval(), timeout.compareTo(margin.multipliedBy(2)) > 0 ? timeout.minus(margin) : timeout);
+    }
+
+    /**
+     * {@code wait}, from {@code nowNanos} ({@link System#nanoTime()}), lengthened to end on a tick shared by
+     * every tunnel's supervisor: the tick is {@link #TICK}, or a twentieth of {@code wait} when that is
+     * shorter (tests' short cadences). Probes of many tunnels that start together cost each about half
+     * of one started alone (MINA handles them in one wake-up of its I/O thread instead of one each;
+     * {@code bench/probe.sh}'s ticked run), and the added wait is at most a tick, well inside the
+     * twelfth of the budget each cadence leaves.
+     */
+    static Duration onTick(Duration wait, long nowNanos) {
+        long tick = Math.min(TICK.toNanos(), wait.toNanos() / 20);
+        if (tick <= 0) {
+            return wait;
+        }
+        long end = nowNanos + wait.toNanos();
+        return Duration.ofNanos(wait.toNanos() + Math.floorMod(-end, tick));
     }
 
     /**

@@ -97,7 +97,7 @@ final class Supervisor {
         Cadence cadence = Cadence.of(settings);
         try {
             while (!thread.stopRequested() && !registry.isClosed()) {
-                if (!thread.awaitNextCheck(cadence.interval()) || thread.stopRequested()) {
+                if (!thread.awaitNextCheck(Cadence.onTick(cadence.interval(), System.nanoTime())) || thread.stopRequested()) {
                     return;
                 }
                 boolean urgent = thread.takeRetryRequest();

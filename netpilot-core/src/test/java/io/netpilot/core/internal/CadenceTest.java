@@ -47,6 +47,28 @@ class CadenceTest {
     }
 
     @Test
+    void waitsEndOnATickSharedByEveryTunnelAndAreLengthenedByLessThanOne() {
+        long tick = Cadence.TICK.toNanos();
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 1000; i++) {
+            long now = random.nextLong(-(1L << 62), 1L << 62); // System.nanoTime() may be negative too
+            Duration wait = Duration.ofMillis(1750);
+            Duration onTick = Cadence.onTick(wait, now);
+            assertThat(Math.floorMod(now + onTick.toNanos(), tick)).as("ends on a tick").isZero();
+            assertThat(onTick).isGreaterThanOrEqualTo(wait).isLessThan(wait.plus(Cadence.TICK));
+        }
+    }
+
+    @Test
+    void aShortWaitGetsATickOfATwentiethOfIt() {
+        Duration wait = Duration.ofMillis(100);
+        Duration onTick = Cadence.onTick(wait, 1_234_567);
+        assertThat(Math.floorMod(1_234_567 + onTick.toNanos(), wait.toNanos() / 20)).isZero();
+        assertThat(onTick).isLessThan(wait.plusMillis(5));
+        assertThat(Cadence.onTick(Duration.ofNanos(10), 3)).as("too short for a tick").isEqualTo(Duration.ofNanos(10));
+    }
+
+    @Test
     void aTimeoutIsNeverLongerThanTheSettingsAllow() {
         ManagerSettings tight = DEFAULTS.withProbing(Duration.ofHours(1), Duration.ofMillis(200), 2);
         assertThat(Cadence.of(tight, TunnelState.UP, true, Optional.of(Duration.ofMillis(1))))
