@@ -31,7 +31,8 @@ final class TunnelRegistry {
 
     /**
      * Takes the slot of {@code id} for a new tunnel. A tunnel already there is looked at under its
-     * lock: it stays when {@code keep} says so; otherwise it is taken out and its supervisor stopped.
+     * lock: it stays when {@code keep} says so; otherwise it is taken out, its supervisor stopped and
+     * its sessions closed.
      * Then {@code fresh} makes the new tunnel, which is locked and put in the slot; when another
      * operation filled the slot meanwhile, the claim starts over.
      */
@@ -52,6 +53,12 @@ final class TunnelRegistry {
                     existing.unlock();
                 }
                 existing.supervision().stop();
+                existing.lock();
+                try {
+                    existing.closeSessions(); // nothing else would: its relay hold would keep the shared session open
+                } finally {
+                    existing.unlock();
+                }
             }
             Tunnel t = fresh.get();
             t.lock();
