@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * fails: concurrent callers log in once. The login runs on its own virtual thread and no lock is held
  * across it, so a relay that hangs holds up only the tunnels that wait for that login. A holder whose
  * session stopped answering {@link Hold#drop drops} it only when it is still the one there: many
- * tunnels that notice one dead session cause one new login.
+ * tunnels that notice one dead session cause one new login. Commands on a shared session are limited
+ * to what an OpenSSH relay allows one connection at once ({@link SharedRelayShell}).
  *
  * <p>Thread-safe: each login's state has its own lock, held only to read or swap it; a {@link Hold} is
  * guarded by its tunnel's lock.
@@ -117,7 +118,7 @@ final class RelaySessions implements AutoCloseable {
             RemoteShell opened = null;
             boolean kept = false;
             try {
-                opened = connector.open(login.address(), login.credentials(), login.policy());
+                opened = new SharedRelayShell(connector.open(login.address(), login.credentials(), login.policy()));
                 LOG.debug("logged in to relay {}; its tunnels share this session", login.address());
             } finally {
                 lock.lock();

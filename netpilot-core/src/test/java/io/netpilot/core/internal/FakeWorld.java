@@ -288,8 +288,13 @@ final class FakeWorld {
         }
     }
 
+    /** The fake session under {@code shell}: the agent hands its shared relay sessions out wrapped. */
+    private static FakeShell fake(RemoteShell shell) {
+        return (FakeShell) (shell instanceof SharedRelayShell shared ? shared.session() : shell);
+    }
+
     private static FakeRouter routerOf(RemoteShell shell) {
-        FakeShell s = (FakeShell) shell;
+        FakeShell s = fake(shell);
         if (!s.isOpen() || s.dead) {
             throw new HostUnreachableException("session to " + s.address() + " lost");
         }
@@ -297,7 +302,7 @@ final class FakeWorld {
     }
 
     private FakeRelay relayOf(RemoteShell shell) {
-        FakeShell s = (FakeShell) shell;
+        FakeShell s = fake(shell);
         if (!s.isOpen() || s.dead) {
             throw new HostUnreachableException("session to " + s.address() + " lost");
         }
