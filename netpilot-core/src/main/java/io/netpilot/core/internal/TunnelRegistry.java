@@ -53,12 +53,16 @@ final class TunnelRegistry {
                     existing.unlock();
                 }
                 existing.supervision().stop();
-                existing.lock();
-                try {
-                    existing.closeSessions(); // nothing else would: its relay hold would keep the shared session open
-                } finally {
-                    existing.unlock();
-                }
+                // Nothing else closes them (its relay hold would keep the shared session open); on a thread of
+                // its own, so a supervisor that still finishes a step under its lock does not hold up the claim.
+                Thread.ofVirtual().name("netpilot-close-" + id).start(() -> {
+                    existing.lock();
+                    try {
+                        existing.closeSessions();
+                    } finally {
+                        existing.unlock();
+                    }
+                });
             }
             Tunnel t = fresh.get();
             t.lock();
