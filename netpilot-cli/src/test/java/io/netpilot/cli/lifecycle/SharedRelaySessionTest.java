@@ -29,8 +29,7 @@ class SharedRelaySessionTest {
     @Test
     void threeTunnelsHoldOneAgentSessionOnTheRelay() {
         try (LifecycleRig rig = LifecycleRig.start(dir)) {
-            List<EmbeddedRouter> routers = List.of(rig.router(EmbeddedRouter.Flavour.PROCPS),
-                    rig.router(EmbeddedRouter.Flavour.PROCPS), rig.router(EmbeddedRouter.Flavour.PROCPS));
+            List<EmbeddedRouter> routers = rig.routers(3, EmbeddedRouter.Flavour.PROCPS);
             NetPilotHome home = rig.home("home");
             PublicKey agentKey = AgentKeys.loadOrCreate(home.agentKeyFile()).keyPair().getPublic();
             LifecycleRig.Agent a = rig.agent(home);
@@ -39,10 +38,11 @@ class SharedRelaySessionTest {
             tunnels.forEach(t -> assertThat(LifecycleRig.carriesBanner(t.port().orElseThrow())).as("%s", t.id()).isTrue());
 
             assertThat(rig.relay.openSessionsOf(agentKey)).as("the agent's sessions on the relay").isEqualTo(1);
+            List<String> tokens = tunnels.stream()
+                    .map(t -> a.store().tunnel(t.id()).orElseThrow().token().orElseThrow().value()).toList();
             List<Long> supervisors = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                String token = a.store().tunnel(tunnels.get(i).id()).orElseThrow().token().orElseThrow().value();
-                supervisors.add(LifecycleRig.supervisorPid(routers.get(i), token).orElseThrow());
+                supervisors.add(LifecycleRig.supervisorPid(routers.get(i), tokens.get(i)).orElseThrow());
             }
 
             assertThat(rig.relay.closeSessionsOf(agentKey)).isEqualTo(1);
@@ -52,8 +52,7 @@ class SharedRelaySessionTest {
             await().atMost(wait).until(() -> tunnels.stream()
                     .allMatch(t -> a.manager().tunnel(t.id()).orElseThrow().state() instanceof TunnelState.Up));
             for (int i = 0; i < 3; i++) {
-                String token = a.store().tunnel(tunnels.get(i).id()).orElseThrow().token().orElseThrow().value();
-                assertThat(LifecycleRig.supervisorPid(routers.get(i), token)).as("tunnel %d: nothing relaunched", i).hasValue(supervisors.get(i));
+                assertThat(LifecycleRig.supervisorPid(routers.get(i), tokens.get(i))).as("tunnel %d: nothing relaunched", i).hasValue(supervisors.get(i));
             }
             assertThat(rig.relay.openSessionsOf(agentKey)).isEqualTo(1);
 
