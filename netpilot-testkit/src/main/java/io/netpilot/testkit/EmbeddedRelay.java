@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.forward.PortForwardingEventListener;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -148,6 +150,36 @@ public final class EmbeddedRelay extends EmbeddedSshServer {
     public boolean isListening(int port) {
         Session holder = listeners.get(port);
         return holder != null && holder.isOpen();
+    }
+
+    /**
+     * How many open sessions logged in with {@code key}; for the agent's key, how many relay sessions
+     * the agent holds (the routers' sessions log in with their own keys).
+     */
+    public int openSessionsOf(PublicKey key) {
+        Objects.requireNonNull(key, "key");
+        return (int) sessionsOf(key).count();
+    }
+
+    /**
+     * Ends every open session that logged in with {@code key}, as a relay that drops a client's
+     * connection; returns how many it ended.
+     */
+    public int closeSessionsOf(PublicKey key) {
+        Objects.requireNonNull(key, "key");
+        List<Session> ended = sessionsOf(key).toList();
+        ended.forEach(s -> s.close(true));
+        return ended.size();
+    }
+
+    private Stream<Session> sessionsOf(PublicKey key) {
+        return server.getActiveSessions().stream()
+                .filter(Session::isOpen)
+                .filter(s -> {
+                    AuthorizedKeys.Grant g = s.getAttribute(GRANT);
+                    return g != null && KeyUtils.compareKeys(key, g.key());
+                })
+                .map(Session.class::cast);
     }
 
     private ShellCommand command(ChannelSession channel, Optional<String> requested) {

@@ -92,6 +92,15 @@ public final class LifecycleRig implements AutoCloseable {
         return r;
     }
 
+    /** {@code n} routers of {@code flavour}. */
+    List<EmbeddedRouter> routers(int n, EmbeddedRouter.Flavour flavour) {
+        List<EmbeddedRouter> made = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            made.add(router(flavour));
+        }
+        return List.copyOf(made);
+    }
+
     /** The home {@code name} in the rig's dir; its agent key (made now) may log in to the relay and every router so far. */
     public NetPilotHome home(String name) {
         NetPilotHome home = NetPilotHome.at(dir.resolve(name));

@@ -33,8 +33,7 @@ class MultipleTunnelsTest {
     @Test
     void disconnectOneKeepsTheOthersAndCleanupStopsAllInParallel() {
         try (LifecycleRig rig = LifecycleRig.start(dir)) {
-            List<EmbeddedRouter> routers = List.of(rig.router(EmbeddedRouter.Flavour.PROCPS),
-                    rig.router(EmbeddedRouter.Flavour.PROCPS), rig.router(EmbeddedRouter.Flavour.PROCPS));
+            List<EmbeddedRouter> routers = rig.routers(3, EmbeddedRouter.Flavour.PROCPS);
             // the agent reaches each router through a link of its own, which the test can blackhole
             List<FaultyLink> links = routers.stream().map(r -> rig.closeLater(FaultyLink.between(0, "127.0.0.1", r.port()))).toList();
             NetPilotHome home = rig.home("home");

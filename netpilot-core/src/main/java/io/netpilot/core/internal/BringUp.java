@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record only to hold its collaborators, not a value.
  */
-record BringUp(ShellConnector connector, TunnelLauncher launcher, TunnelStarter starter, Teardown teardown,
-        TunnelRegistry registry, Recorder recorder) {
+record BringUp(ShellConnector connector, RelaySessions relays, TunnelLauncher launcher, TunnelStarter starter,
+        Teardown teardown, TunnelRegistry registry, Recorder recorder) {
     private static final Logger LOG = LoggerFactory.getLogger(BringUp.class);
 
     /**
@@ -49,9 +49,9 @@ record BringUp(ShellConnector connector, TunnelLauncher launcher, TunnelStarter 
         long t0 = System.nanoTime();
         try {
             // independent steps at once: both logins, then the router's key beside the relay port's lease
-            t.openBoth(connector);
+            t.openBoth(connector, relays);
             RemoteShell router = t.router(connector);
-            RemoteShell relay = t.relay(connector);
+            RemoteShell relay = t.relay(relays);
             LOG.debug("connect of {}: logged in to router and relay after {} ms", t.id(), Timing.since(t0));
             routerKey = AtOnce.start("netpilot-router-key-" + t.id(), () -> Hosts.onRouter(spec, () -> launcher.ensureRouterKey(router)));
             TunnelStarter.Started s = starter.onFreePort(spec, router, relay, routerKey::join, spec.requestedPort(),

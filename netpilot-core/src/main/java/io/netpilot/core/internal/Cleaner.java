@@ -171,9 +171,14 @@ record Cleaner(ShellConnector connector, TunnelLauncher launcher, RemoteProcessC
             Thread.currentThread().interrupt();
             throw new NetPilotException("cleanup was interrupted", e);
         } finally {
-            Set<RemoteShell> toClose = new LinkedHashSet<>();
-            transients.forEach(t -> toClose.addAll(t.sessions()));
-            toClose.forEach(Tunnel::closeQuietly);
+            for (Tunnel t : transients) { // they share one router session: closed once, again harmlessly
+                t.lock();
+                try {
+                    t.closeSessions();
+                } finally {
+                    t.unlock();
+                }
+            }
         }
         return entries;
     }

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record only to hold its collaborators, not a value.
  */
-record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, RouterIdentity identity, BringUp bringUp,
-        Recorder recorder, StateStore store, Heartbeats heartbeats, ManagerSettings settings) {
+record HealthCheck(ShellConnector connector, RelaySessions relays, TunnelLauncher launcher, RelayGateway gateway,
+        RouterIdentity identity, BringUp bringUp, Recorder recorder, StateStore store, Heartbeats heartbeats, ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(HealthCheck.class);
 
     /**
@@ -50,7 +50,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         ProbeResult result;
         boolean relayDown = false;
         try {
-            RemoteShell relay = t.relay(connector);
+            RemoteShell relay = t.relay(relays);
             result = Hosts.onRelay(spec, () -> identity.check(spec, relay, port, timeout, () -> t.router(connector)));
         } catch (HostUnreachableException e) {
             t.dropRelay();
@@ -150,7 +150,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
     Diagnosis diagnose(Tunnel t, boolean urgent) {
         TunnelRecord rec = t.record();
         TunnelSpec spec = rec.spec();
-        RemoteShell relay = t.relay(connector);
+        RemoteShell relay = t.relay(relays);
         RemoteShell router = t.router(connector);
         CleanupToken token = rec.token().orElseThrow();
         int port = rec.port().orElseThrow();
@@ -190,7 +190,7 @@ record HealthCheck(ShellConnector connector, TunnelLauncher launcher, RelayGatew
         TunnelSpec spec = rec.spec();
         CleanupToken token = rec.token().orElseThrow();
         int port = rec.port().orElseThrow();
-        RemoteShell relay = t.relay(connector);
+        RemoteShell relay = t.relay(relays);
         RemoteShell router = t.router(connector);
         if (found == Diagnosis.STALE_LISTENER) {
             recorder.transition(t, new TunnelState.Recovering("relay port " + port + " is held but carries nothing ("

@@ -26,7 +26,7 @@ import org.slf4j.MDC;
  *
  * <p>A record only to hold its collaborators, not a value.
  */
-record Restorer(ShellConnector connector, TunnelLauncher launcher, RouterIdentity identity, BringUp bringUp,
+record Restorer(ShellConnector connector, RelaySessions relays, TunnelLauncher launcher, RouterIdentity identity, BringUp bringUp,
         Supervisor supervisor, TunnelRegistry registry, Recorder recorder, StateStore store,
         ManagerSettings settings) {
     private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
@@ -95,7 +95,7 @@ record Restorer(ShellConnector connector, TunnelLauncher launcher, RouterIdentit
         int port = rec.port().orElseThrow();
         recorder.announce(t, TunnelState.CONNECTING);
         try {
-            RemoteShell relay = t.relay(connector);
+            RemoteShell relay = t.relay(relays);
             RemoteShell router = t.router(connector);
             RouterTunnelStatus status = Hosts.onRouter(spec, () -> launcher.inspect(router, token));
             if (status.alive()) {

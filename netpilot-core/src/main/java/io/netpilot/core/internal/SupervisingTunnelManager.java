@@ -62,6 +62,8 @@ final class SupervisingTunnelManager implements TunnelManager {
     private final RelayRevocations relayTidy;
     private final Duration relayTidyInterval;
     private final Breakers breakers;
+    /** The relay sessions the tunnels share: one per relay login. */
+    private final RelaySessions relays;
 
     SupervisingTunnelManager(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway,
             PortAllocator allocator, EndToEndProbe probe, RemoteProcessController processes, StateStore store,
@@ -73,14 +75,15 @@ final class SupervisingTunnelManager implements TunnelManager {
         RouterIdentity identity = new RouterIdentity(relaySafety.agent(), relaySafety.identityProbe(), probe, allocator,
                 settings.probeTimeout(), relaySafety.identityInterval(), recorder);
         Tokens tokens = new Tokens(random);
+        this.relays = new RelaySessions(connector);
         this.relayTidy = new RelayRevocations(connector, gateway, identity, store, recorder, () -> liveTokens(tokens));
-        Teardown teardown = new Teardown(connector, launcher, gateway, identity, processes, store, settings.stopPolicy(), relayTidy);
+        Teardown teardown = new Teardown(connector, relays, launcher, gateway, identity, processes, store, settings.stopPolicy(), relayTidy);
         TunnelStarter starter = new TunnelStarter(launcher, gateway, identity, probe, store, settings, teardown, tokens);
-        this.bringUp = new BringUp(connector, launcher, starter, teardown, registry, recorder);
-        HealthCheck health = new HealthCheck(connector, launcher, gateway, identity, bringUp, recorder, store,
+        this.bringUp = new BringUp(connector, relays, launcher, starter, teardown, registry, recorder);
+        HealthCheck health = new HealthCheck(connector, relays, launcher, gateway, identity, bringUp, recorder, store,
                 new Heartbeats(store, settings.heartbeatPersistInterval(), recorder.now()), settings);
         this.supervisor = new Supervisor(health, recorder, registry, settings, breakers);
-        this.restorer = new Restorer(connector, launcher, identity, bringUp, supervisor, registry, recorder, store, settings);
+        this.restorer = new Restorer(connector, relays, launcher, identity, bringUp, supervisor, registry, recorder, store, settings);
         this.rediscovery = new Rediscovery(connector, launcher, teardown, restorer, supervisor, registry, recorder, store);
         this.cleaner = new Cleaner(connector, launcher, processes, teardown, registry, recorder, store, settings.stopPolicy());
     }
@@ -246,6 +249,7 @@ final class SupervisingTunnelManager implements TunnelManager {
                 t.unlock();
             }
         }
+        relays.close();
         events.close();
         LOG.info("tunnel manager closed; {} tunnel(s) left running on their routers under their leases", all.size());
     }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A record only to hold its collaborators, not a value.
  */
-record Teardown(ShellConnector connector, TunnelLauncher launcher, RelayGateway gateway, RouterIdentity identity,
+record Teardown(ShellConnector connector, RelaySessions relays, TunnelLauncher launcher, RelayGateway gateway, RouterIdentity identity,
         RemoteProcessController processes, StateStore store, StopPolicy stopPolicy, RelayRevocations revocations) {
     private static final Logger LOG = LoggerFactory.getLogger(Teardown.class);
 
@@ -100,11 +100,11 @@ record Teardown(ShellConnector connector, TunnelLauncher launcher, RelayGateway 
                         + " (its tunnel processes end by themselves when their lease lapses, within " + spec.leaseTtl() + ")");
             }
             if (forget) {
-                revocations.revoke(spec, routerShell, () -> t.relay(connector), token)
+                revocations.revoke(spec, routerShell, () -> t.relay(relays), token)
                         .ifPresent(left -> errors.add("relay " + spec.relay().address() + ": " + left));
             } else {
                 try {
-                    RemoteShell relay = t.relay(connector);
+                    RemoteShell relay = t.relay(relays);
                     Hosts.runOnRelay(spec, () -> gateway.revoke(relay, token));
                 } catch (NetPilotException e) {
                     errors.add("relay " + spec.relay().address() + ": " + e.getMessage());

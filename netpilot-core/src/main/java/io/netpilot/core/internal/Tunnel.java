@@ -6,7 +6,6 @@ import io.netpilot.core.HostKeyPolicy;
 import io.netpilot.core.LoginKeys;
 import io.netpilot.core.ManagerSettings;
 import io.netpilot.core.HostUnreachableException;
-import io.netpilot.core.NetPilotException;
 import io.netpilot.core.SshAddress;
 import io.netpilot.core.TunnelId;
 import io.netpilot.core.TunnelRecord;
@@ -17,23 +16,20 @@ import io.netpilot.core.spi.RemoteShell;
 import io.netpilot.core.spi.ShellConnector;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
- * One tunnel the manager holds in memory: its last persisted record, its live state, its sessions to
- * the router and the relay, what its supervision has seen (failed probes, lease renewals,
+ * One tunnel the manager holds in memory: its last persisted record, its live state, its session to
+ * the router and its hold on the relay session it shares with the other tunnels of that relay login
+ * ({@link RelaySessions}), what its supervision has seen (failed probes, lease renewals,
  * heartbeats), and its {@link Supervision}. Whoever changes it holds its lock ({@link #lock()});
  * what snapshots read is volatile and read without it. Thread-safe in that sense.
  */
 final class Tunnel {
     private final ReentrantLock lock = new ReentrantLock();
     private final Session router;
-    private final Session relay;
+    private final Credentials relayCredentials;
     private final HostKeyPolicy policy;
 
     private volatile TunnelRecord record;
@@ -44,6 +40,8 @@ final class Tunnel {
     private final ProbeStats stats = new ProbeStats();
 
     // Guarded by the lock.
+    /** Its hold on the shared relay session, from its first use of the relay until {@link #closeSessions()}. */
+    private RelaySessions.Hold relay;
     private Instant leaseRenewedAt;
     private Optional<String> leaseProblem = Optional.empty();
     private int failures;
@@ -59,7 +57,7 @@ final class Tunnel {
         this.state = record.state();
         this.since = now;
         this.router = new Session(routerCredentials);
-        this.relay = new Session(relayCredentials);
+        this.relayCredentials = relayCredentials;
         this.policy = policy;
         this.leaseRenewedAt = now;
     }
@@ -262,27 +260,39 @@ final class Tunnel {
     RemoteShell router(ShellConnector connector) {
         guarded();
         SshAddress address = spec().router().address();
-        return router.open(connector, address, policy, e -> Hosts.routerUnreachable(address, e));
+        try {
+            return router.open(connector, address, policy);
+        } catch (HostUnreachableException e) {
+            throw Hosts.routerUnreachable(address, e);
+        }
     }
 
-    /** Its relay session, opened now when it has none or it closed. */
-    RemoteShell relay(ShellConnector connector) {
+    /** The relay session it shares with the tunnels of its relay login, opened now when there is none or it closed. */
+    RemoteShell relay(RelaySessions relays) {
         guarded();
         SshAddress address = spec().relay().address();
-        return relay.open(connector, address, policy, e -> Hosts.relayUnreachable(address, e));
+        try {
+            return holdRelay(relays).session();
+        } catch (HostUnreachableException e) {
+            throw Hosts.relayUnreachable(address, e);
+        }
+    }
+
+    private RelaySessions.Hold holdRelay(RelaySessions relays) {
+        if (relay == null) {
+            relay = relays.hold(new RelaySessions.Login(spec().relay().address(), relayCredentials, policy));
+        }
+        return relay;
     }
 
     /**
-     * Opens the sessions it lacks at the same time: the relay's on a virtual thread while this one
-     * logs in to the router. Both logins are waited for; when both fail, the router's error is thrown
-     * with the relay's suppressed.
+     * Opens the sessions it lacks at the same time: the relay's (when no tunnel of its relay login has it
+     * open) while this thread logs in to the router. Both logins are waited for; when both fail, the
+     * router's error is thrown with the relay's suppressed.
      */
-    void openBoth(ShellConnector connector) {
+    void openBoth(ShellConnector connector, RelaySessions relays) {
         guarded();
-        SshAddress relayAddress = spec().relay().address();
-        AtOnce<RemoteShell> relayLogin = relay.shell != null && relay.shell.isOpen() ? AtOnce.done(relay.shell)
-                : AtOnce.start("netpilot-login-" + relayAddress.host(),
-                        () -> relay.open(connector, relayAddress, policy, e -> Hosts.relayUnreachable(relayAddress, e)));
+        holdRelay(relays).opening(); // starts the relay's login, when one is needed, before the router's
         RuntimeException failure = null;
         try {
             router(connector);
@@ -290,7 +300,7 @@ final class Tunnel {
             failure = e;
         }
         try {
-            relayLogin.join();
+            relay(relays);
         } catch (RuntimeException e) {
             if (failure == null) {
                 failure = e;
@@ -303,38 +313,37 @@ final class Tunnel {
         }
     }
 
-    /** Closes its relay session, which stopped answering; the next use opens a new one. */
+    /**
+     * Its relay session stopped answering: dropped when it is still the shared one (no other tunnel
+     * dropped it already), so the next use of any tunnel of that login logs in again, once.
+     */
     void dropRelay() {
         guarded();
-        relay.close();
+        if (relay != null) {
+            relay.drop();
+        }
     }
 
     /**
-     * Uses the sessions {@code previous} (a tunnel of the same router) has open, so cleaning several
-     * tunnels of one router logs in once: its router session, and its relay session when the relay is
-     * the same.
+     * Uses the router session {@code previous} (a tunnel of the same router) has open, so cleaning
+     * several tunnels of one router logs in once. (Their relay sessions are shared anyway.)
      */
     void shareSessionsOf(Tunnel previous) {
         guarded();
         router.shell = previous.router.shell;
-        RemoteShell previousRelay = previous.relay.shell;
-        if (previousRelay != null && spec().relay().address().equals(previousRelay.address())) {
-            relay.shell = previousRelay;
-        }
     }
 
-    /** The sessions it holds now. */
-    List<RemoteShell> sessions() {
-        return Stream.of(router.shell, relay.shell).filter(Objects::nonNull).toList();
-    }
-
+    /** Closes its router session and lets go of the shared relay session (closed when no other tunnel holds it). */
     void closeSessions() {
         guarded();
         router.close();
-        relay.close();
+        if (relay != null) {
+            relay.release();
+            relay = null;
+        }
     }
 
-    /** One of its two sessions: kept while it is open, opened again once it closed. Guarded by the tunnel's lock. */
+    /** Its router session: kept while it is open, opened again once it closed. Guarded by the tunnel's lock. */
     private static final class Session {
         private final Credentials credentials;
         private RemoteShell shell;
@@ -343,15 +352,10 @@ final class Tunnel {
             this.credentials = credentials;
         }
 
-        RemoteShell open(ShellConnector connector, SshAddress address, HostKeyPolicy policy,
-                Function<HostUnreachableException, NetPilotException> unreachable) {
+        RemoteShell open(ShellConnector connector, SshAddress address, HostKeyPolicy policy) {
             if (shell == null || !shell.isOpen()) {
                 close();
-                try {
-                    shell = connector.open(address, credentials, policy);
-                } catch (HostUnreachableException e) {
-                    throw unreachable.apply(e);
-                }
+                shell = connector.open(address, credentials, policy);
             }
             return shell;
         }

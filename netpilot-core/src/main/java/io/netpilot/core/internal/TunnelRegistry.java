@@ -31,7 +31,8 @@ final class TunnelRegistry {
 
     /**
      * Takes the slot of {@code id} for a new tunnel. A tunnel already there is looked at under its
-     * lock: it stays when {@code keep} says so; otherwise it is taken out and its supervisor stopped.
+     * lock: it stays when {@code keep} says so; otherwise it is taken out, its supervisor stopped and
+     * its sessions closed.
      * Then {@code fresh} makes the new tunnel, which is locked and put in the slot; when another
      * operation filled the slot meanwhile, the claim starts over.
      */
@@ -52,6 +53,16 @@ final class TunnelRegistry {
                     existing.unlock();
                 }
                 existing.supervision().stop();
+                // Nothing else closes them (its relay hold would keep the shared session open); on a thread of
+                // its own, so a supervisor that still finishes a step under its lock does not hold up the claim.
+                Thread.ofVirtual().name("netpilot-close-" + id).start(() -> {
+                    existing.lock();
+                    try {
+                        existing.closeSessions();
+                    } finally {
+                        existing.unlock();
+                    }
+                });
             }
             Tunnel t = fresh.get();
             t.lock();

@@ -116,12 +116,19 @@ final class FakeWorld {
         volatile boolean agentCut;
         volatile CountDownLatch hang;
         final AtomicInteger opens = new AtomicInteger();
+        /** Every session the agent opened to it, in order. */
+        final List<FakeShell> sessions = new CopyOnWriteArrayList<>();
 
         Host(SshAddress address) {
             this.address = address;
         }
 
         abstract String hostKey();
+
+        /** Its sessions that are open now. */
+        long openSessions() {
+            return sessions.stream().filter(FakeShell::isOpen).count();
+        }
     }
 
     final class FakeRouter extends Host {
@@ -208,6 +215,8 @@ final class FakeWorld {
     final class FakeShell implements RemoteShell {
         final Host host;
         volatile boolean open = true;
+        /** It stopped answering without the agent noticing: it looks open, but every use fails as a lost session. */
+        volatile boolean dead;
 
         FakeShell(Host host) {
             this.host = host;
@@ -268,7 +277,9 @@ final class FakeWorld {
             throw new HostUnreachableException("connect to " + address + " timed out");
         }
         host.opens.incrementAndGet();
-        return new FakeShell(host);
+        FakeShell shell = new FakeShell(host);
+        host.sessions.add(shell);
+        return shell;
     }
 
     private void fail(Step step) {
@@ -277,17 +288,22 @@ final class FakeWorld {
         }
     }
 
+    /** The fake session under {@code shell}: the agent hands its shared relay sessions out wrapped. */
+    private static FakeShell fake(RemoteShell shell) {
+        return (FakeShell) (shell instanceof SharedRelayShell shared ? shared.session() : shell);
+    }
+
     private static FakeRouter routerOf(RemoteShell shell) {
-        FakeShell s = (FakeShell) shell;
-        if (!s.isOpen()) {
+        FakeShell s = fake(shell);
+        if (!s.isOpen() || s.dead) {
             throw new HostUnreachableException("session to " + s.address() + " lost");
         }
         return (FakeRouter) s.host;
     }
 
     private FakeRelay relayOf(RemoteShell shell) {
-        FakeShell s = (FakeShell) shell;
-        if (!s.isOpen()) {
+        FakeShell s = fake(shell);
+        if (!s.isOpen() || s.dead) {
             throw new HostUnreachableException("session to " + s.address() + " lost");
         }
         return (FakeRelay) s.host;
