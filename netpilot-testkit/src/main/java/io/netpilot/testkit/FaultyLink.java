@@ -51,6 +51,8 @@ public final class FaultyLink implements AutoCloseable {
     private Mode mode = Mode.PASS;
     private Duration latency = Duration.ZERO;
     private ServerSocket listener;
+    /** The thread accepting on {@link #listener}; guarded by the lock. */
+    private Thread acceptor;
     private volatile boolean closed;
 
     private FaultyLink(int listenPort, String targetHost, int targetPort, boolean spareOwn) {
@@ -165,6 +167,7 @@ public final class FaultyLink implements AutoCloseable {
     }
 
     private void setMode(Mode next) {
+        Thread closedAcceptor = null;
         lock.lock();
         try {
             if (closed) {
@@ -174,6 +177,7 @@ public final class FaultyLink implements AutoCloseable {
             mode = next;
             if (next == Mode.CUT && !spareOwn) {
                 closeQuietly(listener);
+                closedAcceptor = acceptor;
             } else if (previous == Mode.CUT && !spareOwn) {
                 listener = bind(port);
                 startAccepting(listener);
@@ -181,6 +185,9 @@ public final class FaultyLink implements AutoCloseable {
             flowing.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (closedAcceptor != null) {
+            awaitEnd(closedAcceptor); // its listener refuses for sure once its accept has returned
         }
         if (next == Mode.CUT) {
             resetAll();
@@ -199,8 +206,22 @@ public final class FaultyLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits (a few seconds at most) for {@code t} to end. A listener closed while a virtual thread is
+     * blocked in its accept may go on accepting until that accept returns (the JDK closes the socket
+     * when its last user leaves it), so a cut waits for it: a connection right after {@link #cut()}
+     * is refused, not accepted and reset.
+     */
+    private static void awaitEnd(Thread t) {
+        try {
+            t.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void startAccepting(ServerSocket s) {
-        Thread.ofVirtual().name("faulty-link-accept-" + s.getLocalPort()).start(() -> {
+        acceptor = Thread.ofVirtual().name("faulty-link-accept-" + s.getLocalPort()).start(() -> {
             while (!s.isClosed()) {
                 try {
                     Socket client = s.accept();
