@@ -277,6 +277,9 @@ public final class FleetBench {
             if (l != null && wanted.test(l.text())) {
                 return l;
             }
+            if (l != null && l.text().startsWith("FAILED ")) {
+                System.out.println("    " + l.text()); // a tunnel that could not connect, and why
+            }
             if (l != null && skipped.size() < 20) {
                 skipped.add(l.text());
             }

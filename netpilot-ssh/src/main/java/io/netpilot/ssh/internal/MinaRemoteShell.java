@@ -24,6 +24,7 @@ import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;
@@ -85,16 +86,38 @@ final class MinaRemoteShell implements RemoteShell, PushLoopback {
         long deadline = System.nanoTime() + bound.toNanos();
         ChannelExec channel = null;
         try {
-            ChannelExec ch = session.createExecChannel(command);
-            channel = ch;
-            BoundedOutput out = new BoundedOutput(settings.outputLimit(), () -> ch.close(true));
-            BoundedOutput err = new BoundedOutput(settings.outputLimit(), () -> ch.close(true));
-            ch.setOut(out);
-            ch.setErr(err);
-            if (stdin.length > 0) {
-                ch.setIn(new ByteArrayInputStream(stdin)); // MINA pumps it from a thread of its own
+            ChannelExec ch = null;
+            BoundedOutput out = null;
+            BoundedOutput err = null;
+            long paused = 0;
+            for (long pauseMillis = REFUSED_PAUSE_MILLIS; ch == null; pauseMillis = Math.min(pauseMillis * 2, 400)) {
+                ChannelExec opening = session.createExecChannel(command);
+                channel = opening;
+                out = new BoundedOutput(settings.outputLimit(), () -> opening.close(true));
+                err = new BoundedOutput(settings.outputLimit(), () -> opening.close(true));
+                opening.setOut(out);
+                opening.setErr(err);
+                if (stdin.length > 0) {
+                    opening.setIn(new ByteArrayInputStream(stdin)); // MINA pumps it from a thread of its own
+                }
+                try {
+                    opening.open().verify(remaining(deadline));
+                    ch = opening;
+                } catch (IOException e) {
+                    // OpenSSH refuses a session channel over MaxSessions (10 per connection; "open failed"), counting
+                    // a command's session until it has reaped the command's process, which may be after its channel
+                    // closed: a session many tunnels share meets that briefly, so a refusal is tried again for up to
+                    // REFUSED_FOR (a server that refuses every command still says so within it)
+                    if (!refusedOpen(e) || paused + pauseMillis > REFUSED_FOR_MILLIS
+                            || System.nanoTime() + pauseMillis * 1_000_000 >= deadline) {
+                        throw e;
+                    }
+                    opening.close(true);
+                    channel = null;
+                    pause(pauseMillis);
+                    paused += pauseMillis;
+                }
             }
-            ch.open().verify(remaining(deadline));
             if (stdin.length == 0) {
                 // EOF at once: no pump thread (a new platform thread per command) for nothing to send;
                 // the supervisor's lease renewals run such a command per tunnel every few seconds
@@ -134,6 +157,33 @@ final class MinaRemoteShell implements RemoteShell, PushLoopback {
             if (channel != null) {
                 channel.close(true);
             }
+        }
+    }
+
+    /** The first wait before opening a refused command channel again; it doubles up to 400 ms. */
+    private static final long REFUSED_PAUSE_MILLIS = 25;
+    /** How long, in all, a command waits for the server to take its channel. */
+    private static final long REFUSED_FOR_MILLIS = 3000;
+
+    /**
+     * Whether {@code e} is the server refusing to open a command's channel (OpenSSH over MaxSessions says
+     * "open failed" with reason CONNECT_FAILED; others may say administratively prohibited).
+     */
+    static boolean refusedOpen(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SshChannelOpenException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void pause(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting to open a command channel again");
         }
     }
 
