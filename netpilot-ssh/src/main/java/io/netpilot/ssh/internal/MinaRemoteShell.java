@@ -24,7 +24,6 @@ import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.helpers.AbstractConnectionService;
@@ -86,38 +85,11 @@ final class MinaRemoteShell implements RemoteShell, PushLoopback {
         long deadline = System.nanoTime() + bound.toNanos();
         ChannelExec channel = null;
         try {
-            ChannelExec ch = null;
-            BoundedOutput out = null;
-            BoundedOutput err = null;
-            long paused = 0;
-            for (long pauseMillis = REFUSED_PAUSE_MILLIS; ch == null; pauseMillis = Math.min(pauseMillis * 2, 400)) {
-                ChannelExec opening = session.createExecChannel(command);
-                channel = opening;
-                out = new BoundedOutput(settings.outputLimit(), () -> opening.close(true));
-                err = new BoundedOutput(settings.outputLimit(), () -> opening.close(true));
-                opening.setOut(out);
-                opening.setErr(err);
-                if (stdin.length > 0) {
-                    opening.setIn(new ByteArrayInputStream(stdin)); // MINA pumps it from a thread of its own
-                }
-                try {
-                    opening.open().verify(remaining(deadline));
-                    ch = opening;
-                } catch (IOException e) {
-                    // OpenSSH refuses a session channel over MaxSessions (10 per connection; "open failed"), counting
-                    // a command's session until it has reaped the command's process, which may be after its channel
-                    // closed: a session many tunnels share meets that briefly, so a refusal is tried again for up to
-                    // REFUSED_FOR (a server that refuses every command still says so within it)
-                    if (!refusedOpen(e) || paused + pauseMillis > REFUSED_FOR_MILLIS
-                            || System.nanoTime() + pauseMillis * 1_000_000 >= deadline) {
-                        throw e;
-                    }
-                    opening.close(true);
-                    channel = null;
-                    pause(pauseMillis);
-                    paused += pauseMillis;
-                }
-            }
+            Opened opened = openExec(command, stdin, deadline);
+            ChannelExec ch = opened.channel();
+            channel = ch;
+            BoundedOutput out = opened.out();
+            BoundedOutput err = opened.err();
             if (stdin.length == 0) {
                 // EOF at once: no pump thread (a new platform thread per command) for nothing to send;
                 // the supervisor's lease renewals run such a command per tunnel every few seconds
@@ -160,22 +132,49 @@ final class MinaRemoteShell implements RemoteShell, PushLoopback {
         }
     }
 
-    /** The first wait before opening a refused command channel again; it doubles up to 400 ms. */
+    /** The first wait before opening a refused command channel again; it doubles up to {@link #REFUSED_PAUSE_MAX_MILLIS}. */
     private static final long REFUSED_PAUSE_MILLIS = 25;
+    private static final long REFUSED_PAUSE_MAX_MILLIS = 400;
     /** How long, in all, a command waits for the server to take its channel. */
     private static final long REFUSED_FOR_MILLIS = 3000;
 
+    /** A command's open channel and the bounded buffers its output goes to. */
+    private record Opened(ChannelExec channel, BoundedOutput out, BoundedOutput err) {}
+
     /**
-     * Whether {@code e} is the server refusing to open a command's channel (OpenSSH over MaxSessions says
-     * "open failed" with reason CONNECT_FAILED; others may say administratively prohibited).
+     * Opens {@code command}'s channel by {@code deadline}. OpenSSH refuses a session channel over
+     * MaxSessions (10 per connection; "open failed"), counting a command's session until it has reaped
+     * the command's process, which may be after its channel closed: a session many tunnels share meets
+     * that briefly, so a refusal is tried again for up to {@link #REFUSED_FOR_MILLIS} (a server that
+     * refuses every command still says so within it). A channel that did not open is closed here.
      */
-    static boolean refusedOpen(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SshChannelOpenException) {
-                return true;
+    private Opened openExec(String command, byte[] stdin, long deadline) throws IOException {
+        long paused = 0;
+        for (long pauseMillis = REFUSED_PAUSE_MILLIS;; pauseMillis = Math.min(pauseMillis * 2, REFUSED_PAUSE_MAX_MILLIS)) {
+            ChannelExec ch = session.createExecChannel(command);
+            BoundedOutput out = new BoundedOutput(settings.outputLimit(), () -> ch.close(true));
+            BoundedOutput err = new BoundedOutput(settings.outputLimit(), () -> ch.close(true));
+            ch.setOut(out);
+            ch.setErr(err);
+            if (stdin.length > 0) {
+                ch.setIn(new ByteArrayInputStream(stdin)); // MINA pumps it from a thread of its own
             }
+            try {
+                ch.open().verify(remaining(deadline));
+                return new Opened(ch, out, err);
+            } catch (IOException e) {
+                ch.close(true);
+                if (!SshErrors.isChannelRefusal(e) || paused + pauseMillis > REFUSED_FOR_MILLIS
+                        || System.nanoTime() + pauseMillis * 1_000_000 >= deadline) {
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                ch.close(true);
+                throw e;
+            }
+            pause(pauseMillis);
+            paused += pauseMillis;
         }
-        return false;
     }
 
     private static void pause(long millis) throws IOException {

@@ -6,6 +6,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Locale;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 
 /** Reads MINA's exceptions to tell refusals, timeouts and lost connections apart. Stateless. */
 final class SshErrors {
@@ -43,6 +44,19 @@ final class SshErrors {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             if (m.contains("no more authentication methods") || m.contains("authentication failed")
                     || m.contains("too many authentication failures")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code e} is the server refusing to open a channel (OpenSSH over MaxSessions says "open failed"
+     * with reason CONNECT_FAILED; other servers may say administratively prohibited).
+     */
+    static boolean isChannelRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SshChannelOpenException) {
                 return true;
             }
         }
