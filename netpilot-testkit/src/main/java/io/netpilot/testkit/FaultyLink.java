@@ -155,14 +155,16 @@ public final class FaultyLink implements AutoCloseable {
     /** Closes the listener and every connection. Idempotent. */
     @Override
     public void close() {
+        Thread closedAcceptor;
         lock.lock();
         try {
             closed = true;
-            closeQuietly(listener);
+            closedAcceptor = stopAccepting();
             flowing.signalAll();
         } finally {
             lock.unlock();
         }
+        awaitEnd(closedAcceptor);
         resetAll();
     }
 
@@ -176,8 +178,7 @@ public final class FaultyLink implements AutoCloseable {
             Mode previous = mode;
             mode = next;
             if (next == Mode.CUT && !spareOwn) {
-                closeQuietly(listener);
-                closedAcceptor = acceptor;
+                closedAcceptor = stopAccepting();
             } else if (previous == Mode.CUT && !spareOwn) {
                 listener = bind(port);
                 startAccepting(listener);
@@ -206,11 +207,17 @@ public final class FaultyLink implements AutoCloseable {
         }
     }
 
+    /** Closes the listener; returns its accepting thread, for {@link #awaitEnd}. Needs the lock. */
+    private Thread stopAccepting() {
+        closeQuietly(listener);
+        return acceptor;
+    }
+
     /**
      * Waits (a few seconds at most) for {@code t} to end. A listener closed while a virtual thread is
      * blocked in its accept may go on accepting until that accept returns (the JDK closes the socket
-     * when its last user leaves it), so a cut waits for it: a connection right after {@link #cut()}
-     * is refused, not accepted and reset.
+     * when its last user leaves it), so a cut or a close waits for it: a connection right after
+     * {@link #cut()} or {@link #close()} is refused, not accepted and reset.
      */
     private static void awaitEnd(Thread t) {
         try {
