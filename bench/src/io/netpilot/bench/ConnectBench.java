@@ -72,7 +72,8 @@ public final class ConnectBench {
         try (NetPilot np = NetPilot.builder().home(home.root()).open()) {
             agentKey = np.agentPublicKey();
         }
-        try (Relay relay = openssh ? Relay.openssh(root.resolve("relay"), agentKey) : Relay.embedded(root.resolve("relay"), agentKey)) {
+        try (BenchRelay relay = BenchRelay.start(openssh, root.resolve("relay"))) {
+            relay.authorize(agentKey);
             Cli cli = new Cli(netpilot, home.root(), root.resolve("cli.log"));
             cli.run(Duration.ofMinutes(3), "status"); // makes the launcher's class cache when there is none
             System.out.printf("connect bench: %d run(s) + 1 warm-up, %s relay, embedded %s routers, JDK %s, %d cpu(s), load %s%n", runs,
@@ -120,49 +121,15 @@ public final class ConnectBench {
         return false;
     }
 
-    /**
-     * The relay under test: the testkit's embedded one, or a real OpenSSH {@code sshd} on 127.0.0.1 in
-     * the one-account layout (needs root; the agent's key logs in to it, and the two-hop uses that
-     * account and key too).
-     */
-    private record Relay(String user, int port, String knownHosts, java.io.Closeable server) implements java.io.Closeable {
-        static Relay embedded(Path dir, String agentKey) {
-            EmbeddedRelay relay = EmbeddedRelay.start(dir);
-            relay.authorize(agentKey);
-            return new Relay(relay.address().user(), relay.port(), "[127.0.0.1]:" + relay.port() + " " + relay.hostPublicKey() + "\n", relay::close);
-        }
-
-        static Relay openssh(Path dir, String agentKey) throws Exception {
-            OpenSshRelay relay = OpenSshRelay.oneAccount(dir);
-            try {
-                relay.authorizeAgent(agentKey);
-                StringBuilder hosts = new StringBuilder();
-                for (String type : List.of("ed25519", "ecdsa", "rsa")) {
-                    String[] pub = Files.readString(dir.resolve("host_" + type + ".pub")).strip().split(" ");
-                    hosts.append("[127.0.0.1]:").append(relay.port).append(' ').append(pub[0]).append(' ').append(pub[1]).append('\n');
-                }
-                return new Relay(relay.agent, relay.port, hosts.toString(), relay);
-            } catch (Exception | Error e) {
-                relay.close();
-                throw e;
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
-    }
-
     /** {@code netpilot connect} with the agent running: the CLI process's start until the relay port answers. */
-    private static long connect(Cli cli, EmbeddedRouter router, Relay relay, int port) throws Exception {
+    private static long connect(Cli cli, EmbeddedRouter router, BenchRelay relay, int port) throws Exception {
         if (System.getenv("NETPILOT_BENCH_KEEP") != null) {
             System.out.println("    netpilot connect started at " + java.time.Instant.now() + " (to compare with the agent's log)");
         }
         long t0 = System.nanoTime();
         Process p = cli.start("connect", "--router", router.address().user() + "@127.0.0.1:" + router.port(),
                 "--target-port", Integer.toString(router.port()),
-                "--relay", relay.user() + "@127.0.0.1:" + relay.port(),
+                "--relay", relay.address(),
                 "--port-range", port + "-" + port, "--port", Integer.toString(port), "--accept-new-host-keys");
         try {
             // the CLI may end (0) between two looks at the port, so its exit is checked after
@@ -182,7 +149,7 @@ public final class ConnectBench {
      * (with the agent's key, pinned host keys), from the first {@code ssh}'s start until the relay port answers.
      * The router ends the backgrounded {@code ssh} when it closes.
      */
-    private static long twoHop(Path ssh, Path key, Path dir, EmbeddedRouter router, Relay relay, int port) throws Exception {
+    private static long twoHop(Path ssh, Path key, Path dir, EmbeddedRouter router, BenchRelay relay, int port) throws Exception {
         Files.createDirectories(dir);
         Path routerHosts = dir.resolve("known_hosts_router");
         Path relayHosts = dir.resolve("known_hosts_relay");

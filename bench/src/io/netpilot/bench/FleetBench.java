@@ -97,7 +97,7 @@ public final class FleetBench {
                 }
                 double[] r;
                 // a fresh relay per size: nothing the last fleet left on the relay (a port, a session) is seen by the next
-                try (Relay relay = openssh ? Relay.openssh(root.resolve("relay" + size)) : Relay.embedded(root.resolve("relay" + size))) {
+                try (BenchRelay relay = BenchRelay.start(openssh, root.resolve("relay" + size))) {
                     r = run(relay, routers.subList(0, size), root.resolve("home" + size), fleet);
                 }
                 if (size == 0) {
@@ -121,39 +121,8 @@ public final class FleetBench {
     /** How each size is run. */
     private record Fleet(Duration warmup, Duration window, String xmx, int faults, long leaseSeconds, int parallel) {}
 
-    /** The relay of one size: where the agent logs in, how its key is let in, and how it is stopped. */
-    private record Relay(String address, java.util.function.Consumer<String> authorize, Path keysFile, java.io.Closeable server)
-            implements AutoCloseable {
-        static Relay embedded(Path dir) {
-            EmbeddedRelay relay = EmbeddedRelay.start(dir);
-            return new Relay(relay.address().toString(), relay::authorize, relay.authorizedKeysFile(), relay::close);
-        }
-
-        static Relay openssh(Path dir) throws Exception {
-            OpenSshRelay relay = OpenSshRelay.oneAccount(dir);
-            return new Relay(relay.agent + "@127.0.0.1:" + relay.port, key -> {
-                try {
-                    relay.authorizeAgent(key);
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException("cannot authorize the agent on the OpenSSH relay: " + e, e);
-                }
-            }, relay.keysFile(), relay);
-        }
-
-        /** Key lines on the relay other than the agent's own (whose key is {@code agentKey}): the routers' lease lines. */
-        long routerKeyLines(String agentKey) throws IOException {
-            String agentBlob = agentKey.strip().split("\\s+")[1];
-            return Files.readAllLines(keysFile).stream().filter(l -> !l.isBlank() && !l.contains(agentBlob)).count();
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
-    }
-
     /** One fleet; returns {cpu % of a core, heap MB, RSS MB, threads, detect ms (-1 none), connect ms, flaps}. */
-    private static double[] run(Relay relay, List<EmbeddedRouter> routers, Path home, Fleet fleet) throws Exception {
+    private static double[] run(BenchRelay relay, List<EmbeddedRouter> routers, Path home, Fleet fleet) throws Exception {
         Duration warmup = fleet.warmup();
         Duration window = fleet.window();
         int faults = fleet.faults();
@@ -161,7 +130,7 @@ public final class FleetBench {
         try (NetPilot keyMaker = NetPilot.builder().home(home).open()) {
             key = keyMaker.agentPublicKey();
         }
-        relay.authorize().accept(key);
+        relay.authorize(key);
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx" + fleet.xmx(),
                 "-Dlogback.configurationFile=" + System.getProperty("logback.configurationFile", ""),
                 "-Dnetpilot.fleet.leaseSeconds=" + fleet.leaseSeconds(), "-Dnetpilot.fleet.parallel=" + fleet.parallel()));
